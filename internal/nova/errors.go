@@ -1,0 +1,158 @@
+package nova
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// APIError is a response from Nova with an HTTP status outside 2xx. It keeps
+// everything a person needs to act on the failure or to ask Nova's support.
+type APIError struct {
+	StatusCode int
+	Code       string // Nova error code, such as BATCH_NOT_FOUND; empty when the body had none
+	Message    string
+	Retryable  bool
+	TraceID    string
+	RetryAfter time.Duration // zero when the response did not ask for a delay
+	Details    []ErrorDetail
+}
+
+// ErrorDetail is one entry of an error's details array.
+type ErrorDetail struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Nova API returned HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		fmt.Fprintf(&b, " %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	for _, d := range e.Details {
+		fmt.Fprintf(&b, "; %s: %s", d.Field, d.Message)
+	}
+	if e.TraceID != "" {
+		fmt.Fprintf(&b, " (trace id %s)", e.TraceID)
+	}
+	return b.String()
+}
+
+// IsNotFound reports whether err is an APIError with status 404.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+}
+
+// errorBody covers both error shapes: the flat RFC 7807 body of GEN-B..D and
+// the GEN-A body wrapped in "error" (which has requestId instead of traceId
+// and no retryable flag).
+type errorBody struct {
+	errorFields
+	Wrapped *errorFields `json:"error"`
+}
+
+type errorFields struct {
+	Code      string        `json:"code"`
+	Message   string        `json:"message"`
+	Retryable *bool         `json:"retryable"`
+	TraceID   string        `json:"traceId"`
+	RequestID string        `json:"requestId"`
+	Details   []ErrorDetail `json:"details"`
+}
+
+// retryableStatus is the SDK's default retryable set (nova-api.md §10).
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// ParseError builds an APIError from a non-2xx response. It never fails: a
+// body that is not a Nova error (an HTML page from a proxy, plain text, or
+// nothing) still yields an error that says what arrived.
+func ParseError(statusCode int, header http.Header, body []byte, now time.Time) *APIError {
+	e := &APIError{
+		StatusCode: statusCode,
+		Retryable:  retryableStatus(statusCode),
+		TraceID:    header.Get("X-Trace-Id"),
+	}
+	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
+
+	var eb errorBody
+	fields := &eb.errorFields
+	if json.Unmarshal(body, &eb) == nil && eb.Wrapped != nil {
+		fields = eb.Wrapped
+	}
+	if fields.Code == "" && fields.Message == "" {
+		e.Message = describeForeignBody(header.Get("Content-Type"), body)
+		return e
+	}
+	e.Code = truncate(cleanText(fields.Code), 64)
+	e.Message = truncate(cleanText(fields.Message), 1024)
+	if fields.Retryable != nil {
+		e.Retryable = *fields.Retryable
+	}
+	if e.TraceID == "" {
+		e.TraceID = cmp.Or(fields.TraceID, fields.RequestID)
+	}
+	e.TraceID = truncate(cleanText(e.TraceID), 128)
+	for i, d := range fields.Details {
+		if i == 10 {
+			break
+		}
+		e.Details = append(e.Details, ErrorDetail{
+			Field:   truncate(cleanText(d.Field), 128),
+			Code:    truncate(cleanText(d.Code), 64),
+			Message: truncate(cleanText(d.Message), 512),
+		})
+	}
+	return e
+}
+
+var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// describeForeignBody summarises a body that is not a Nova error, such as a
+// load balancer's HTML page, in one short line.
+func describeForeignBody(contentType string, body []byte) string {
+	if len(body) == 0 {
+		return "the response had no body"
+	}
+	snippet := string(body[:min(len(body), 4096)])
+	if m := htmlTitle.FindStringSubmatch(snippet); m != nil {
+		snippet = m[1]
+	}
+	snippet = truncate(strings.Join(strings.Fields(cleanText(snippet)), " "), 200)
+	if contentType == "" {
+		contentType = "no content type"
+	}
+	return fmt.Sprintf("the response was not a Nova error (%s): %s", contentType, snippet)
+}
+
+// cleanText drops control characters so that a hostile body cannot rewrite a
+// terminal or forge log lines.
+func cleanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			if r == '\n' || r == '\t' {
+				return ' '
+			}
+			return -1
+		}
+		return r
+	}, s)
+}
