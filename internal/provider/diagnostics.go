@@ -1,0 +1,97 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
+)
+
+// target describes what a read was for, so that every diagnostic can say
+// which object, in which tenant and environment, failed.
+type target struct {
+	kind        string // "scoring batch", "scoring job", ...
+	description string // e.g. `scoring batch "b1" of job "job-123"`
+	tenant      string
+	environment string // sandbox or production
+	notFound    string // what to check when Nova says 404
+}
+
+func (t target) where() string {
+	return fmt.Sprintf("%s in tenant %q (%s)", t.description, t.tenant, t.environment)
+}
+
+// readErrorDiagnostic turns a client error into something a person can act
+// on. The API key never appears: only its environment does.
+func readErrorDiagnostic(t target, err error) diag.Diagnostic {
+	var apiErr *nova.APIError
+	var decErr *nova.DecodeError
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErrorDiagnostic(t, apiErr)
+	case errors.As(err, &decErr):
+		return diag.NewErrorDiagnostic("Nova sent a response the provider cannot read",
+			fmt.Sprintf("Reading %s: %s.\n\nThis usually means something between Terraform and Nova (a proxy or gateway) answered instead of Nova, "+
+				"or Nova changed its response. Retry; if it persists, report it to Nova support with the trace id.", t.where(), decErr))
+	case errors.Is(err, context.Canceled):
+		return diag.NewErrorDiagnostic("Reading from Nova was cancelled",
+			fmt.Sprintf("Reading %s stopped because the run was cancelled.", t.where()))
+	case errors.Is(err, context.DeadlineExceeded):
+		return diag.NewErrorDiagnostic("Timed out reading from Nova",
+			fmt.Sprintf("Reading %s did not finish within the read timeout: %s.\n\nRaise timeouts.read, or request_timeout and max_retries on the provider.", t.where(), err))
+	default:
+		return diag.NewErrorDiagnostic("Could not reach Nova",
+			fmt.Sprintf("Reading %s failed: %s.\n\nCheck the network path to Nova (base_url, HTTPS_PROXY/NO_PROXY) and retry.", t.where(), err))
+	}
+}
+
+func apiErrorDiagnostic(t target, e *nova.APIError) diag.Diagnostic {
+	facts := fmt.Sprintf("HTTP status: %d\nNova code: %s\nMessage: %s\nTrace id: %s",
+		e.StatusCode, orNone(e.Code), orNone(e.Message), orNone(e.TraceID))
+	for _, d := range e.Details {
+		facts += fmt.Sprintf("\nDetail: %s: %s", d.Field, d.Message)
+	}
+	var summary, advice string
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		summary = "Nova rejected the API key"
+		advice = fmt.Sprintf("The key set in api_key (or %s) is a %s key (prefix %s) and Nova does not accept it. "+
+			"Check that it is copied whole, is not revoked, and belongs to the %s environment in the Nova Embed Portal.",
+			envAPIKey, t.environment, keyPrefix(t.environment), t.environment)
+	case e.StatusCode == http.StatusForbidden:
+		summary = "The Nova API key lacks permission"
+		advice = fmt.Sprintf("The %s key is valid but may not read %s. Ask a Nova portal admin for a key with access.", t.environment, t.where())
+	case e.StatusCode == http.StatusNotFound:
+		summary = fmt.Sprintf("Nova %s not found", t.kind)
+		advice = fmt.Sprintf("Nova has no %s. %s", t.where(), t.notFound)
+	case e.StatusCode == http.StatusTooManyRequests:
+		summary = "Nova rate limit exceeded"
+		advice = "Nova kept answering 429 after the provider's retries. Reduce -parallelism, read fewer objects per run, or raise max_retries."
+	case e.StatusCode >= 500:
+		summary = "Nova is failing"
+		advice = "Nova answered with a server error after the provider's retries. Retry later; if it persists, contact Nova support with the trace id."
+	default:
+		summary = fmt.Sprintf("Nova refused to read the %s", t.kind)
+		advice = "Fix the request as the message says, then run again."
+	}
+	return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Reading %s failed.\n\n%s\n\n%s", t.where(), facts, advice))
+}
+
+func keyPrefix(environment string) string {
+	if environment == "production" {
+		return "sk_live_"
+	}
+	return "sk_test_"
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(none)"
+	}
+	return s
+}

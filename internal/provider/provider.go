@@ -1,0 +1,208 @@
+// Package provider implements the Terraform provider for the Nova Embed API.
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"unicode"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
+)
+
+// Environment variables read when the matching attribute is not set.
+const (
+	envAPIKey   = "NOVA_API_KEY"
+	envTenantID = "NOVA_TENANT_ID"
+	envBaseURL  = "NOVA_BASE_URL"
+)
+
+var _ provider.Provider = (*novaProvider)(nil)
+
+// New returns a constructor for the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &novaProvider{version: version} }
+}
+
+type novaProvider struct {
+	version string
+}
+
+type providerModel struct {
+	APIKey         types.String         `tfsdk:"api_key"`
+	TenantID       types.String         `tfsdk:"tenant_id"`
+	BaseURL        types.String         `tfsdk:"base_url"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+}
+
+// providerData is what Configure hands to every data source: one client per
+// configured provider, so that all reads share its rate limiter.
+type providerData struct {
+	client   *nova.Client // nil when no API key is configured
+	apiKey   string       // only to name the key's environment in diagnostics
+	tenantID string
+	baseURL  string
+}
+
+func (p *novaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "nova"
+	resp.Version = p.version
+}
+
+func (p *novaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads scoring batches and scoring jobs from the [Nova Embed API](https://nova.dweet.com/docs/embed-api/introduction), " +
+			"so that pipelines can wait for candidate scoring to finish, gate on the results, and keep an audit record in the plan.",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Nova API key, `sk_test_…` (sandbox) or `sk_live_…` (production); the prefix picks the environment. " +
+					"Falls back to the `" + envAPIKey + "` environment variable. Prefer the variable: a key written in configuration ends up in version control.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{apiKeyValidator{}},
+			},
+			"tenant_id": schema.StringAttribute{
+				MarkdownDescription: "Your customer's identifier at Nova, sent as the `X-Tenant-Id` header. Tenants are created on first use. " +
+					"Falls back to `" + envTenantID + "`; a data source's own `tenant_id` overrides it.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), noControlChars},
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Root URL of the Nova API, with or without a trailing `/v1`. Falls back to `" + envBaseURL +
+					"`, then to `" + nova.DefaultBaseURL + "`. Plain `http` is accepted only for loopback hosts, such as the local Nova server.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried: HTTP 429, 500, 502, 503, 504, connection errors and timeouts; "+
+					"other errors are not retried. Backoff is exponential with jitter from 0.5 s to 30 s and honours `Retry-After`. Default %d; `0` disables retries.", nova.DefaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 10)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Time limit for one HTTP attempt, as a Go duration such as `30s`. Default `%s`; at least `1s`.", nova.DefaultRequestTimeout),
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+				Validators:          []validator.String{atLeastDuration(1e9)},
+			},
+		},
+	}
+}
+
+func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	unknown := map[string]bool{
+		"api_key":         cfg.APIKey.IsUnknown(),
+		"tenant_id":       cfg.TenantID.IsUnknown(),
+		"base_url":        cfg.BaseURL.IsUnknown(),
+		"max_retries":     cfg.MaxRetries.IsUnknown(),
+		"request_timeout": cfg.RequestTimeout.IsUnknown(),
+	}
+	for _, name := range []string{"api_key", "tenant_id", "base_url", "max_retries", "request_timeout"} {
+		if unknown[name] {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Nova provider setting not known until apply",
+				fmt.Sprintf("The provider's %s comes from a value that Terraform only learns during apply, but the provider must be configured to read data during plan. "+
+					"Set it from a variable or a literal, or leave it out and use the environment variable, or apply the resource it depends on first with -target.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	data := &providerData{
+		apiKey:   settingOrEnv(cfg.APIKey, envAPIKey),
+		tenantID: settingOrEnv(cfg.TenantID, envTenantID),
+		baseURL:  cmp.Or(settingOrEnv(cfg.BaseURL, envBaseURL), nova.DefaultBaseURL),
+	}
+	// Values from the environment have not been through the schema's
+	// validators; check them here and name the variable.
+	if cfg.APIKey.IsNull() && data.apiKey != "" {
+		if problem := checkAPIKey(data.apiKey); problem != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Invalid Nova API key",
+				"The key in "+envAPIKey+" "+problem+". The key itself is not shown here because it is a secret.")
+		}
+	}
+	if cfg.TenantID.IsNull() && strings.ContainsFunc(data.tenantID, unicode.IsControl) {
+		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Invalid Nova tenant id",
+			envTenantID+" must not contain control characters (such as CR, LF or tab).")
+	}
+	if _, err := nova.NormalizeBaseURL(data.baseURL); err != nil && cfg.BaseURL.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Nova base URL", "From "+envBaseURL+": "+err.Error()+".")
+	}
+	if resp.Diagnostics.HasError() || data.apiKey == "" {
+		// A missing key is reported by the data source that needs it, so
+		// that a configuration which reads nothing still plans.
+		resp.DataSourceData = data
+		return
+	}
+
+	client, err := nova.New(nova.Config{
+		BaseURL:        data.baseURL,
+		APIKey:         data.apiKey,
+		UserAgent:      p.userAgent(req.TerraformVersion),
+		MaxRetries:     maxRetries(cfg.MaxRetries),
+		RequestTimeout: durationOr(cfg.RequestTimeout, nova.DefaultRequestTimeout),
+		Logger:         tflogAdapter{secret: data.apiKey},
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not configure the Nova client", err.Error())
+		return
+	}
+	data.client = client
+	resp.DataSourceData = data
+}
+
+// settingOrEnv prefers the configured value and falls back to the variable.
+func settingOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func maxRetries(v types.Int64) int {
+	if v.IsNull() {
+		return nova.DefaultMaxRetries
+	}
+	if v.ValueInt64() == 0 {
+		return -1 // the client reads 0 as "default"
+	}
+	return int(v.ValueInt64())
+}
+
+// userAgent names the provider and the Terraform that runs it, as the
+// registry's providers do, plus whatever the user appends.
+func (p *novaProvider) userAgent(terraformVersion string) string {
+	ua := fmt.Sprintf("terraform-provider-nova/%s (+https://registry.terraform.io/providers/dweet/nova) Terraform/%s",
+		p.version, cmp.Or(terraformVersion, "unknown"))
+	if extra := strings.TrimSpace(os.Getenv("TF_APPEND_USER_AGENT")); extra != "" {
+		ua += " " + extra
+	}
+	return ua
+}
+
+func (p *novaProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newScoringBatchDataSource,
+	}
+}
+
+func (p *novaProvider) Resources(context.Context) []func() resource.Resource { return nil }
