@@ -1,0 +1,134 @@
+package nova
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseError(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name        string
+		status      int
+		header      http.Header
+		body        string
+		wantCode    string
+		wantMsg     string
+		retryable   bool
+		traceID     string
+		retryAfter  time.Duration
+		wantDetails int
+	}{
+		{
+			name:   "flat GEN-D 401",
+			status: 401,
+			header: http.Header{"X-Trace-Id": {"5c2f4f5b2c0a4ce0b6a31a1a18f8e9a1"}},
+			body:   `{"type":"https://docs.nova.dweet.com/embed-api/errors#unauthorized","code":"UNAUTHORIZED","status":401,"message":"Invalid or missing API key","retryable":false,"traceId":"5c2f4f5b2c0a4ce0b6a31a1a18f8e9a1"}`,
+			wantCode: "UNAUTHORIZED", wantMsg: "Invalid or missing API key", traceID: "5c2f4f5b2c0a4ce0b6a31a1a18f8e9a1",
+		},
+		{
+			name:   "flat 429 with Retry-After seconds",
+			status: 429,
+			header: http.Header{"Retry-After": {"2"}},
+			body:   `{"code":"RATE_LIMITED","status":429,"message":"Rate limit exceeded. Retry after 2 seconds.","retryable":true,"traceId":"abc"}`,
+			wantCode: "RATE_LIMITED", wantMsg: "Rate limit exceeded. Retry after 2 seconds.", retryable: true, traceID: "abc", retryAfter: 2 * time.Second,
+		},
+		{
+			name:   "503 with Retry-After as an HTTP date",
+			status: 503,
+			header: http.Header{"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)}},
+			body:   `{"code":"SERVICE_UNAVAILABLE","message":"down for maintenance"}`,
+			wantCode: "SERVICE_UNAVAILABLE", wantMsg: "down for maintenance", retryable: true, retryAfter: 90 * time.Second,
+		},
+		{
+			name:   "a body saying not retryable wins over the status",
+			status: 503,
+			body:   `{"code":"SERVICE_UNAVAILABLE","message":"region disabled","retryable":false}`,
+			wantCode: "SERVICE_UNAVAILABLE", wantMsg: "region disabled",
+		},
+		{
+			name:   "wrapped GEN-A with requestId and details",
+			status: 400,
+			body:   `{"error":{"type":"validation_error","code":"VALIDATION_ERROR","status":400,"message":"Invalid request","details":[{"field":"resumeUrl","code":"invalid","message":"must be a URL"}],"requestId":"req_abc123def456"}}`,
+			wantCode: "VALIDATION_ERROR", wantMsg: "Invalid request", traceID: "req_abc123def456", wantDetails: 1,
+		},
+		{
+			name:   "HTML page from a proxy",
+			status: 502,
+			header: http.Header{"Content-Type": {"text/html"}},
+			body:   "<html><head><title>502 Bad Gateway</title></head><body><h1>nginx</h1></body></html>",
+			wantMsg: "the response was not a Nova error (text/html): 502 Bad Gateway", retryable: true,
+		},
+		{
+			name:   "plain text",
+			status: 502,
+			header: http.Header{"Content-Type": {"text/plain"}},
+			body:   "upstream connect error\r\n",
+			wantMsg: "the response was not a Nova error (text/plain): upstream connect error", retryable: true,
+		},
+		{
+			name:    "empty body",
+			status:  404,
+			wantMsg: "the response had no body",
+		},
+		{
+			name:   "control characters are stripped",
+			status: 400,
+			body:   `{"code":"BAD\u001b[31m","message":"line1\nline2\u0007"}`,
+			wantCode: "BAD[31m", wantMsg: "line1 line2",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := tt.header
+			if h == nil {
+				h = http.Header{}
+			}
+			e := ParseError(tt.status, h, []byte(tt.body), now)
+			if e.StatusCode != tt.status || e.Code != tt.wantCode || e.Message != tt.wantMsg ||
+				e.Retryable != tt.retryable || e.TraceID != tt.traceID || e.RetryAfter != tt.retryAfter || len(e.Details) != tt.wantDetails {
+				t.Errorf("got %+v", e)
+			}
+		})
+	}
+}
+
+func TestAPIErrorMessage(t *testing.T) {
+	e := &APIError{StatusCode: 404, Code: "BATCH_NOT_FOUND", Message: "not found", TraceID: "t1",
+		Details: []ErrorDetail{{Field: "scoringBatchId", Message: "unknown"}}}
+	got := e.Error()
+	for _, want := range []string{"HTTP 404", "BATCH_NOT_FOUND", "not found", "scoringBatchId: unknown", "trace id t1"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+	if !IsNotFound(e) {
+		t.Error("IsNotFound = false")
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"0", 0, true},
+		{"3", 3 * time.Second, true},
+		{"-1", 0, false},
+		{"soon", 0, false},
+		{"99999999999", 24 * time.Hour, true},
+		{now.Add(10 * time.Second).Format(http.TimeFormat), 10 * time.Second, true},
+		{now.Add(-10 * time.Second).Format(http.TimeFormat), 0, true},
+	}
+	for _, tt := range tests {
+		got, ok := parseRetryAfter(tt.in, now)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

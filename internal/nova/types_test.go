@@ -1,0 +1,198 @@
+package nova
+
+import (
+	"testing"
+	"time"
+)
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// The documented GEN-C example (seed page), complete.
+const genCBatch = `{
+  "batch": {"id": "cmlz26em4002cwp61t7ukh3lb", "jobId": "job-123", "status": "pending",
+            "totalJobs": 2, "completedJobs": 1, "failedJobs": 0,
+            "createdAt": "2025-12-14T10:30:45Z", "completedAt": null},
+  "scoringJobs": [{
+      "id": "cmlz26dl3001bwp61r8sjf2ka", "criteriaVersionId": "cmlz26ck2000awp61q9qcjcne",
+      "jobId": "job-123", "applicationId": "app-001", "status": "completed", "isRescore": false,
+      "score": 7,
+      "assessment": {"verdict": "Strong candidate with solid backend experience.", "strengths": [], "concerns": [], "interviewFocus": []},
+      "errorCode": null, "errorMessage": null,
+      "queuedAt": "2025-12-14T10:30:45Z", "startedAt": "2025-12-14T10:30:50Z",
+      "completedAt": "2025-12-14T10:31:20Z", "failedAt": null
+  }, {
+      "id": "sj2", "jobId": "job-123", "applicationId": "app-002", "status": "pending", "isRescore": false,
+      "score": null, "assessment": null, "queuedAt": "2025-12-14T10:30:45Z", "startedAt": null
+  }]
+}`
+
+func TestDecodeBatchGenC(t *testing.T) {
+	r, err := DecodeBatch([]byte(genCBatch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.Batch
+	if b.ID != "cmlz26em4002cwp61t7ukh3lb" || b.JobID != "job-123" || b.Status != StatusPending || *b.APIStatus != "pending" {
+		t.Errorf("batch = %+v", b)
+	}
+	if b.TotalJobs != 2 || b.CompletedJobs != 1 || b.FailedJobs != 0 || b.PendingJobs != 1 {
+		t.Errorf("counters = %d/%d/%d pending %d", b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.PendingJobs)
+	}
+	if b.CompletedAt != nil || !b.CreatedAt.Equal(mustTime(t, "2025-12-14T10:30:45Z")) {
+		t.Errorf("times = %v, %v", b.CreatedAt, b.CompletedAt)
+	}
+	if len(r.ScoringJobs) != 2 {
+		t.Fatalf("jobs = %d", len(r.ScoringJobs))
+	}
+	j := r.ScoringJobs[0]
+	if j.Status != StatusCompleted || *j.Score != 7 || *j.CriteriaVersionID != "cmlz26ck2000awp61q9qcjcne" || *j.IsRescore {
+		t.Errorf("job 0 = %+v", j)
+	}
+	if j.Assessment == nil || j.Assessment.Strengths == nil || len(j.Assessment.Strengths) != 0 {
+		t.Errorf("assessment lists must be empty, not nil: %+v", j.Assessment)
+	}
+	if j.ErrorCode != nil || j.FailedAt != nil {
+		t.Errorf("nulls must stay nil: %+v", j)
+	}
+	p := r.ScoringJobs[1]
+	if p.Status != StatusPending || p.Score != nil || p.Assessment != nil || p.CriteriaVersionID != nil {
+		t.Errorf("pending job = %+v", p)
+	}
+	if r.RejectedApplications == nil || len(r.RejectedApplications) != 0 {
+		t.Errorf("rejected applications must be an empty list when absent")
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("warnings = %v", r.Warnings)
+	}
+}
+
+func TestDecodeBatchVariants(t *testing.T) {
+	tests := []struct {
+		name       string
+		body       string
+		status     Status
+		apiStatus  *string
+		jobStatus  []Status
+		warnings   int
+		rejected   int
+		wantReason string
+	}{
+		{
+			name:      "GEN-B upper case, IN_PROGRESS",
+			body:      `{"batch":{"id":"batch_id","jobId":"job-123","status":"IN_PROGRESS","totalJobs":2,"completedJobs":1,"failedJobs":0,"createdAt":"2025-12-14T10:30:45Z","completedAt":null},"scoringJobs":[{"id":"scoring_job_id_1","applicationId":"app-001","status":"COMPLETED","isRescore":false,"score":7},{"id":"s2","applicationId":"app-002","status":"PROCESSING"}]}`,
+			status:    StatusPending,
+			apiStatus: ptr("IN_PROGRESS"),
+			jobStatus: []Status{StatusCompleted, StatusPending},
+		},
+		{
+			name:      "GEN-B PARTIAL_FAILURE",
+			body:      `{"batch":{"id":"b","jobId":"j","status":"PARTIAL_FAILURE","totalJobs":2,"completedJobs":1,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z","completedAt":"2025-12-14T10:35:00Z"},"scoringJobs":[{"id":"s1","status":"COMPLETED","score":5},{"id":"s2","status":"FAILED","errorCode":"RESUME_FETCH_FAILED","errorMessage":"404 from storage"}]}`,
+			status:    StatusFailed,
+			apiStatus: ptr("PARTIAL_FAILURE"),
+			jobStatus: []Status{StatusCompleted, StatusFailed},
+		},
+		{
+			name:      "GEN-D sample without status anywhere, rejected applications",
+			body:      `{"batch":{"id":"b","jobId":"j","totalJobs":2,"completedJobs":1,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z","completedAt":"2025-12-14T10:35:00.123Z"},"scoringJobs":[{"id":"s1","score":8,"completedAt":"2025-12-14T10:31:00Z"},{"id":"s2","failedAt":"2025-12-14T10:32:00Z"}],"rejectedApplications":[{"applicationId":"app-9","error":{"message":"PDF truncated","reason":"RESUME_CORRUPTED"}}]}`,
+			status:     StatusFailed,
+			jobStatus:  []Status{StatusCompleted, StatusFailed},
+			rejected:   1,
+			wantReason: "RESUME_CORRUPTED",
+		},
+		{
+			name:      "status null is treated as missing",
+			body:      `{"batch":{"id":"b","jobId":"j","status":null,"totalJobs":1,"completedJobs":0,"failedJobs":0,"createdAt":"2025-12-14T10:30:45Z"},"scoringJobs":[{"id":"s1","status":null}]}`,
+			status:    StatusPending,
+			jobStatus: []Status{StatusPending},
+		},
+		{
+			name:      "unknown fields are ignored",
+			body:      `{"batch":{"id":"b","jobId":"j","status":"completed","totalJobs":1,"completedJobs":1,"failedJobs":0,"createdAt":"2025-12-14T10:30:45Z","newField":{"x":[1,2]}},"scoringJobs":[{"id":"s1","status":"completed","score":9,"futureThing":true}],"meta":{"v":2}}`,
+			status:    StatusCompleted,
+			apiStatus: ptr("completed"),
+			jobStatus: []Status{StatusCompleted},
+		},
+		{
+			name:      "unknown status and disagreeing counters warn",
+			body:      `{"batch":{"id":"b","jobId":"j","status":"paused","totalJobs":1,"completedJobs":2,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z"},"scoringJobs":[]}`,
+			status:    StatusFailed,
+			apiStatus: ptr("paused"),
+			jobStatus: []Status{},
+			warnings:  2,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := DecodeBatch([]byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Batch.Status != tt.status {
+				t.Errorf("status = %q, want %q", r.Batch.Status, tt.status)
+			}
+			if (r.Batch.APIStatus == nil) != (tt.apiStatus == nil) || (tt.apiStatus != nil && *r.Batch.APIStatus != *tt.apiStatus) {
+				t.Errorf("api status = %v, want %v", r.Batch.APIStatus, tt.apiStatus)
+			}
+			if len(r.ScoringJobs) != len(tt.jobStatus) {
+				t.Fatalf("jobs = %d, want %d", len(r.ScoringJobs), len(tt.jobStatus))
+			}
+			for i, want := range tt.jobStatus {
+				if r.ScoringJobs[i].Status != want {
+					t.Errorf("job %d status = %q, want %q", i, r.ScoringJobs[i].Status, want)
+				}
+			}
+			if len(r.Warnings) != tt.warnings {
+				t.Errorf("warnings = %q, want %d", r.Warnings, tt.warnings)
+			}
+			if len(r.RejectedApplications) != tt.rejected {
+				t.Fatalf("rejected = %d, want %d", len(r.RejectedApplications), tt.rejected)
+			}
+			if tt.rejected > 0 && *r.RejectedApplications[0].Error.Reason != tt.wantReason {
+				t.Errorf("reason = %q", *r.RejectedApplications[0].Error.Reason)
+			}
+		})
+	}
+}
+
+func TestDecodeBatchRejectsBrokenBodies(t *testing.T) {
+	tests := map[string]string{
+		"empty":              ``,
+		"whitespace":         "  \n",
+		"truncated":          `{"batch":{"id":"b","jobId":"j","totalJobs":1`,
+		"wrong counter type": `{"batch":{"id":"b","jobId":"j","totalJobs":"two"},"scoringJobs":[]}`,
+		"wrong score type":   `{"batch":{"id":"b","jobId":"j","totalJobs":1},"scoringJobs":[{"score":{"value":7}}]}`,
+		"no batch":           `{"scoringJobs":[]}`,
+		"null batch":         `{"batch":null}`,
+		"array":              `[1,2,3]`,
+		"html":               `<html><title>502 Bad Gateway</title></html>`,
+		"trailing garbage":   `{"batch":{"id":"b"}} {"batch":{}}`,
+		"bad timestamp":      `{"batch":{"id":"b","createdAt":"yesterday"}}`,
+	}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			if r, err := DecodeBatch([]byte(body)); err == nil {
+				t.Fatalf("want an error, got %+v", r)
+			}
+		})
+	}
+}
+
+func TestDecodeScoringJob(t *testing.T) {
+	r, err := DecodeScoringJob([]byte(`{"scoringJob":{"id":"sj","jobId":"job","applicationId":"app","status":"FAILED","errorCode":"RESUME_ENCRYPTED","errorMessage":"password protected","failedAt":"2025-12-14T10:31:20Z"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := r.ScoringJob; j.Status != StatusFailed || *j.ErrorCode != "RESUME_ENCRYPTED" || j.Score != nil {
+		t.Errorf("job = %+v", j)
+	}
+	if _, err := DecodeScoringJob([]byte(`{"job":{}}`)); err == nil {
+		t.Error("a body without scoringJob must fail")
+	}
+}
