@@ -87,9 +87,9 @@ func (d *scoringBatchDataSource) Schema(ctx context.Context, _ datasource.Schema
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised batch status: `pending` (not finished), `completed` (every job completed) or `failed` " +
 			"(finished, and at least one job failed: compare `failed_jobs` with `completed_jobs` to tell partial from total failure). " +
 			"Every spelling the API has used (`IN_PROGRESS`, `PARTIAL_FAILURE`, upper or lower case) is mapped to these; a missing or unknown status is derived from the counters."},
-		"api_status": schema.StringAttribute{Computed: true, MarkdownDescription: "The batch status exactly as the API sent it; null when the response had none."},
-		"finished":   schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the batch is finished: `status` is `completed` or `failed`."},
-		"total_jobs": schema.Int64Attribute{Computed: true, MarkdownDescription: "Scoring jobs in the batch (accepted applications only)."},
+		"api_status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The batch status exactly as the API sent it; null when the response had none."},
+		"finished":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the batch is finished: `status` is `completed` or `failed`."},
+		"total_jobs":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Scoring jobs in the batch (accepted applications only)."},
 		"completed_jobs": schema.Int64Attribute{Computed: true, MarkdownDescription: "Jobs that completed successfully."},
 		"failed_jobs":    schema.Int64Attribute{Computed: true, MarkdownDescription: "Jobs that failed."},
 		"pending_jobs": schema.Int64Attribute{Computed: true, MarkdownDescription: "Jobs not finished yet: `total_jobs - completed_jobs - failed_jobs`, never below 0. " +

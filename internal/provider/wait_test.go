@@ -1,0 +1,165 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
+)
+
+// fakeClock drives the poller without real sleeping: each sleep advances
+// the clock, and the context deadline is checked against it.
+type fakeClock struct {
+	now      time.Time
+	slept    []time.Duration
+	cancel   func() // called on the sleep number cancelAt, if set
+	cancelAt int
+}
+
+func (c *fakeClock) poller(interval time.Duration) poller {
+	return poller{
+		interval: interval,
+		now:      func() time.Time { return c.now },
+		sleep: func(ctx context.Context, d time.Duration) error {
+			c.slept = append(c.slept, d)
+			c.now = c.now.Add(d)
+			if c.cancel != nil && len(c.slept) == c.cancelAt {
+				c.cancel()
+			}
+			return ctx.Err()
+		},
+	}
+}
+
+type step struct {
+	status nova.Status
+	err    error
+}
+
+// script returns a read function that plays the steps in order and repeats
+// the last one.
+func script(steps ...step) (func(context.Context) (nova.Status, error), *atomic.Int32) {
+	var calls atomic.Int32
+	return func(context.Context) (nova.Status, error) {
+		i := int(calls.Add(1)) - 1
+		s := steps[min(i, len(steps)-1)]
+		return s.status, s.err
+	}, &calls
+}
+
+func finished(s nova.Status) bool { return s.Finished() }
+
+var transientErr = &nova.APIError{StatusCode: 503, Code: "SERVICE_UNAVAILABLE", Retryable: true}
+
+func TestWaitPendingThenCompleted(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(0, 0)}
+	read, calls := script(step{status: nova.StatusPending}, step{status: nova.StatusPending}, step{status: nova.StatusCompleted})
+	got, err := wait(context.Background(), clock.poller(5*time.Second), read, finished)
+	if err != nil || got != nova.StatusCompleted {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	if calls.Load() != 3 || len(clock.slept) != 2 || clock.slept[0] != 5*time.Second {
+		t.Fatalf("calls %d, slept %v", calls.Load(), clock.slept)
+	}
+}
+
+func TestWaitStopsAtOnceOnFailed(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(0, 0)}
+	read, calls := script(step{status: nova.StatusPending}, step{status: nova.StatusFailed}, step{status: nova.StatusCompleted})
+	got, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	if err != nil || got != nova.StatusFailed || calls.Load() != 2 {
+		t.Fatalf("got %v, %v after %d reads", got, err, calls.Load())
+	}
+}
+
+func TestWaitTimeoutReportsLastState(t *testing.T) {
+	clock := &fakeClock{now: time.Now()}
+	ctx, cancel := context.WithDeadline(context.Background(), clock.now.Add(12*time.Second))
+	defer cancel()
+	// The deadline is real time; the fake clock only decides sleep lengths,
+	// so end the context when the poller would have slept past it.
+	clock.cancel, clock.cancelAt = cancel, 3
+	read, _ := script(step{status: nova.StatusPending}, step{err: transientErr}, step{status: nova.StatusPending})
+	got, err := wait(ctx, clock.poller(5*time.Second), read, finished)
+	var we *waitError
+	if !errors.As(err, &we) || got != nova.StatusPending || we.Polls != 3 || !errors.Is(we.LastError, transientErr) {
+		t.Fatalf("got %v, %#v", got, err)
+	}
+	if total := clock.slept[0] + clock.slept[1] + clock.slept[2]; total > 12*time.Second {
+		t.Fatalf("slept %v in all, past the 12s deadline", clock.slept)
+	}
+}
+
+func TestWaitNeverSleepsPastDeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	read, _ := script(step{status: nova.StatusPending})
+	start := time.Now()
+	_, err := wait(ctx, newPoller(time.Hour), read, finished)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("a one-hour interval slept %v past a 30ms deadline", took)
+	}
+}
+
+func TestWaitToleratesTransientErrorsThenSucceeds(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(0, 0)}
+	read, calls := script(step{err: transientErr}, step{err: io.ErrUnexpectedEOF}, step{status: nova.StatusPending},
+		step{err: transientErr}, step{err: transientErr}, step{err: transientErr}, step{status: nova.StatusCompleted})
+	got, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	if err != nil || got != nova.StatusCompleted || calls.Load() != 7 {
+		t.Fatalf("got %v, %v after %d reads; the count of transient errors must reset on success", got, err, calls.Load())
+	}
+}
+
+func TestWaitGivesUpAfterTooManyTransientErrors(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(0, 0)}
+	read, calls := script(step{status: nova.StatusPending}, step{err: transientErr})
+	_, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	var we *waitError
+	if !errors.As(err, &we) || !errors.Is(err, errTooManyTransient) || calls.Load() != 1+maxTransientFailures+1 {
+		t.Fatalf("err %v after %d reads", err, calls.Load())
+	}
+}
+
+func TestWaitStopsOnPermanentError(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(0, 0)}
+	notFound := &nova.APIError{StatusCode: 404, Code: "BATCH_NOT_FOUND"}
+	read, calls := script(step{status: nova.StatusPending}, step{err: notFound})
+	_, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	if !errors.Is(err, notFound) || calls.Load() != 2 {
+		t.Fatalf("err %v after %d reads", err, calls.Load())
+	}
+}
+
+func TestWaitHonoursRetryAfter(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(0, 0)}
+	limited := &nova.APIError{StatusCode: 429, Retryable: true, RetryAfter: 9 * time.Second}
+	read, _ := script(step{err: limited}, step{status: nova.StatusCompleted})
+	if _, err := wait(context.Background(), clock.poller(time.Second), read, finished); err != nil {
+		t.Fatal(err)
+	}
+	if clock.slept[0] != 9*time.Second {
+		t.Fatalf("slept %v, want the 9s Nova asked for", clock.slept)
+	}
+}
+
+func TestWaitCancellationEndsPromptly(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	read, _ := script(step{status: nova.StatusPending})
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	start := time.Now()
+	_, err := wait(ctx, newPoller(time.Minute), read, finished)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("cancellation took %v", took)
+	}
+}
