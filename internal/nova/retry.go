@@ -48,17 +48,25 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 
 // peekBody reads up to limit bytes of an error body and puts them back, so
 // that the retry policy can see Nova's retryable flag and the final
-// response can still be reported in full.
+// response can still be reported in full. retryablehttp asks the policy
+// twice about a final response (before and after its body is read), so a
+// body already peeked answers from what was kept.
 func peekBody(resp *http.Response, limit int64) []byte {
+	if p, ok := resp.Body.(*peekedBody); ok {
+		return p.head
+	}
 	if resp.Body == nil {
 		return nil
 	}
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	resp.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(head), resp.Body), Closer: resp.Body, head: head}
 	return head
+}
+
+type peekedBody struct {
+	io.Reader
+	io.Closer
+	head []byte
 }
 
 // backoff is exponential with jitter, starting near min and capped at max,

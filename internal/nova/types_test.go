@@ -99,8 +99,8 @@ func TestDecodeBatchVariants(t *testing.T) {
 			jobStatus: []Status{StatusCompleted, StatusFailed},
 		},
 		{
-			name:      "GEN-D sample without status anywhere, rejected applications",
-			body:      `{"batch":{"id":"b","jobId":"j","totalJobs":2,"completedJobs":1,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z","completedAt":"2025-12-14T10:35:00.123Z"},"scoringJobs":[{"id":"s1","score":8,"completedAt":"2025-12-14T10:31:00Z"},{"id":"s2","failedAt":"2025-12-14T10:32:00Z"}],"rejectedApplications":[{"applicationId":"app-9","error":{"message":"PDF truncated","reason":"RESUME_CORRUPTED"}}]}`,
+			name:       "GEN-D sample without status anywhere, rejected applications",
+			body:       `{"batch":{"id":"b","jobId":"j","totalJobs":2,"completedJobs":1,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z","completedAt":"2025-12-14T10:35:00.123Z"},"scoringJobs":[{"id":"s1","score":8,"completedAt":"2025-12-14T10:31:00Z"},{"id":"s2","failedAt":"2025-12-14T10:32:00Z"}],"rejectedApplications":[{"applicationId":"app-9","error":{"message":"PDF truncated","reason":"RESUME_CORRUPTED"}}]}`,
 			status:     StatusFailed,
 			jobStatus:  []Status{StatusCompleted, StatusFailed},
 			rejected:   1,

@@ -1,0 +1,101 @@
+package nova
+
+import (
+	"net/http"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// The fuzz targets run their seed corpus in plain `go test`; `make fuzz`
+// explores further. The property in every case: no panic, and every
+// accepted input leaves the invariants the provider's mapping relies on.
+
+func FuzzDecodeBatch(f *testing.F) {
+	f.Add([]byte(genCBatch))
+	f.Add([]byte(`{"batch":{"id":"b","jobId":"j","status":"PARTIAL_FAILURE","totalJobs":2,"completedJobs":1,"failedJobs":1},"scoringJobs":[{"status":"FAILED","errorCode":"X"},{"score":7}]}`))
+	f.Add([]byte(`{"batch":{"id":"b","totalJobs":-5,"completedJobs":9223372036854775807,"failedJobs":1},"scoringJobs":null,"rejectedApplications":[{"applicationId":"a","error":null}]}`))
+	f.Add([]byte(`{"batch":{"createdAt":"2025-12-14T10:30:45.999999999+14:00"},"scoringJobs":[{"assessment":{"strengths":null}}]}`))
+	f.Add([]byte(`{"batch":{}}` + "\x00"))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := DecodeBatch(body)
+		if err != nil {
+			return
+		}
+		b := r.Batch
+		if b.Status != StatusPending && b.Status != StatusCompleted && b.Status != StatusFailed {
+			t.Fatalf("status %q is not normalised", b.Status)
+		}
+		if b.PendingJobs < 0 {
+			t.Fatalf("pending_jobs %d", b.PendingJobs)
+		}
+		if r.ScoringJobs == nil || r.RejectedApplications == nil {
+			t.Fatal("lists must be empty, not nil")
+		}
+		for _, j := range r.ScoringJobs {
+			if j.Status == "" {
+				t.Fatal("job status not normalised")
+			}
+			if a := j.Assessment; a != nil && (a.Strengths == nil || a.Concerns == nil || a.InterviewFocus == nil) {
+				t.Fatal("assessment lists must be empty, not nil")
+			}
+		}
+	})
+}
+
+func FuzzParseError(f *testing.F) {
+	f.Add(401, `{"code":"UNAUTHORIZED","message":"Invalid or missing API key","retryable":false,"traceId":"abc"}`, "")
+	f.Add(400, `{"error":{"code":"VALIDATION_ERROR","message":"bad","details":[{"field":"f","message":"m"}],"requestId":"req_1"}}`, "")
+	f.Add(502, `<html><title>502</title></html>`, "")
+	f.Add(429, `{"code":"RATE_LIMITED","retryable":true}`, "Wed, 21 Oct 2015 07:28:00 GMT")
+	f.Add(503, "\xff\xfe{", "-1")
+	f.Fuzz(func(t *testing.T, status int, body, retryAfter string) {
+		h := http.Header{"Retry-After": {retryAfter}, "Content-Type": {"text/html"}}
+		e := ParseError(status, h, []byte(body), time.Unix(1_700_000_000, 0))
+		if e == nil {
+			t.Fatal("nil error")
+		}
+		if e.RetryAfter < 0 {
+			t.Fatalf("negative Retry-After %v", e.RetryAfter)
+		}
+		if len(e.Message) > 1100 || len(e.Code) > 70 || len(e.Details) > 10 {
+			t.Fatalf("unbounded error fields: %d/%d/%d", len(e.Message), len(e.Code), len(e.Details))
+		}
+		msg := e.Error()
+		for _, r := range msg {
+			if r < 0x20 && r != '\t' {
+				t.Fatalf("control character %U in %q", r, msg)
+			}
+		}
+		_ = utf8.ValidString(msg)
+	})
+}
+
+func FuzzNormalizeBatchStatus(f *testing.F) {
+	for _, s := range []string{"pending", "IN_PROGRESS", "Completed", "PARTIAL_FAILURE", "failed", "processing", "queued", "paused", ""} {
+		f.Add(s, true, int64(3), int64(1), int64(1))
+	}
+	f.Add("", false, int64(-1), int64(5), int64(0))
+	f.Fuzz(func(t *testing.T, raw string, present bool, total, completed, failed int64) {
+		var p *string
+		if present {
+			p = &raw
+		}
+		s, warning := NormalizeBatchStatus(p, total, completed, failed)
+		switch s {
+		case StatusPending, StatusCompleted, StatusFailed:
+		default:
+			t.Fatalf("status %q", s)
+		}
+		if s == StatusCompleted && failed > 0 {
+			t.Fatalf("a batch with %d failed jobs reported completed", failed)
+		}
+		if _, known := knownStatus(raw); present && !known && warning == "" {
+			t.Fatalf("unknown status %q without a warning", raw)
+		}
+		if len(warning) > 400 {
+			t.Fatalf("warning of %d bytes", len(warning))
+		}
+	})
+}

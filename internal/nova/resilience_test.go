@@ -1,0 +1,299 @@
+package nova
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
+)
+
+const (
+	testKey    = "sk_test_resilience_0123456789"
+	testTenant = "acme-corp"
+)
+
+// newTestClient starts novafake with one completed batch and returns a
+// client with millisecond backoff, so that retry tests take no real time.
+func newTestClient(t *testing.T, cfg Config, opts ...novafake.Option) (*Client, *novafake.Server, string) {
+	t.Helper()
+	s := novafake.New(opts...)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	id, err := s.AddBatch(novafake.BatchSpec{Tenant: testTenant, JobID: "job-1", Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-1", Score: 8}, {ApplicationID: "app-2", Score: 4},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseURL = ts.URL
+	cfg.APIKey = testKey
+	cfg.RetryWaitMin = cmpOr(cfg.RetryWaitMin, time.Millisecond)
+	cfg.RetryWaitMax = cmpOr(cfg.RetryWaitMax, 10*time.Millisecond)
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s, id
+}
+
+func cmpOr[T comparable](a, b T) T {
+	var zero T
+	if a != zero {
+		return a
+	}
+	return b
+}
+
+func retryable(b bool) *bool { return &b }
+
+// settledRequests waits briefly for the server to log requests whose
+// handlers are still unwinding (a huge body ends when the client hangs up),
+// then returns how many it saw.
+func settledRequests(s *novafake.Server, want int) int {
+	for deadline := time.Now().Add(2 * time.Second); len(s.Requests()) < want && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // room for an unwanted extra request to show up
+	return len(s.Requests())
+}
+
+// TestFaultMatrix is the table behind the fault matrix in the project's
+// notes: every fault novafake can inject, what the client does with it.
+func TestFaultMatrix(t *testing.T) {
+	tests := []struct {
+		name     string
+		faults   []novafake.Fault
+		timeout  time.Duration // per attempt
+		requests int           // how many requests the server sees
+		wantErr  string        // empty: the read succeeds
+		warning  string
+	}{
+		{name: "500 then success", faults: []novafake.Fault{{Kind: novafake.FaultStatus, Status: 500}}, requests: 2},
+		{name: "502 then success", faults: []novafake.Fault{{Kind: novafake.FaultStatus, Status: 502}}, requests: 2},
+		{name: "503 then success", faults: []novafake.Fault{{Kind: novafake.FaultStatus, Status: 503}}, requests: 2},
+		{name: "504 then success", faults: []novafake.Fault{{Kind: novafake.FaultStatus, Status: 504}}, requests: 2},
+		{name: "429 with Retry-After then success", faults: []novafake.Fault{{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "0"}}, requests: 2},
+		{name: "HTML 502 then success", faults: []novafake.Fault{{Kind: novafake.FaultHTML502}}, requests: 2},
+		{name: "text 502 then success", faults: []novafake.Fault{{Kind: novafake.FaultText502}}, requests: 2},
+		{name: "connection reset then success", faults: []novafake.Fault{{Kind: novafake.FaultConnReset}}, requests: 2},
+		{name: "stall mid-body then success", faults: []novafake.Fault{{Kind: novafake.FaultStallMidBody}}, timeout: 300 * time.Millisecond, requests: 2},
+		{
+			name:     "503 every time gives up with Nova's error",
+			faults:   []novafake.Fault{{Kind: novafake.FaultStatus, Status: 503}, {Kind: novafake.FaultStatus, Status: 503}, {Kind: novafake.FaultStatus, Status: 503}, {Kind: novafake.FaultStatus, Status: 503}},
+			requests: 4, wantErr: "HTTP 503 SERVICE_UNAVAILABLE",
+		},
+		{
+			name:     "HTML 502 every time says what arrived",
+			faults:   []novafake.Fault{{Kind: novafake.FaultHTML502}, {Kind: novafake.FaultHTML502}, {Kind: novafake.FaultHTML502}, {Kind: novafake.FaultHTML502}},
+			requests: 4, wantErr: "HTTP 502: the response was not a Nova error (text/html",
+		},
+		{
+			name:     "503 marked not retryable is not retried",
+			faults:   []novafake.Fault{{Kind: novafake.FaultStatus, Status: 503, Retryable: retryable(false)}},
+			requests: 1, wantErr: "HTTP 503",
+		},
+		{name: "400 is not retried", faults: []novafake.Fault{{Kind: novafake.FaultStatus, Status: 400, Code: "VALIDATION_ERROR"}}, requests: 1, wantErr: "HTTP 400 VALIDATION_ERROR"},
+		{name: "truncated JSON", faults: []novafake.Fault{{Kind: novafake.FaultTruncatedJSON}}, requests: 1, wantErr: "could not read the scoring batch response"},
+		{name: "wrong types", faults: []novafake.Fault{{Kind: novafake.FaultWrongTypes}}, requests: 1, wantErr: "cannot unmarshal"},
+		{name: "empty 200", faults: []novafake.Fault{{Kind: novafake.FaultEmpty200}}, requests: 1, wantErr: "the response body is empty"},
+		{name: "body over the cap", faults: []novafake.Fault{{Kind: novafake.FaultHugeBody, Size: 64 << 20}}, requests: 1, wantErr: "response body too large"},
+		{name: "unknown status", faults: []novafake.Fault{{Kind: novafake.FaultUnknownStatus}}, requests: 1, warning: `unknown batch status "paused"`},
+		{name: "counters disagree", faults: []novafake.Fault{{Kind: novafake.FaultCountersDisagree}}, requests: 1, warning: "counters disagree"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, s, id := newTestClient(t, Config{RequestTimeout: tt.timeout})
+			s.InjectFaults(tt.faults...)
+			res, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant)
+			if n := settledRequests(s, tt.requests); n != tt.requests {
+				t.Errorf("server saw %d requests, want %d", n, tt.requests)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Batch.ID != id || len(res.ScoringJobs) != 2 {
+				t.Errorf("result %+v", res.Batch)
+			}
+			if tt.warning != "" && (len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), tt.warning)) {
+				t.Errorf("warnings %q, want %q", res.Warnings, tt.warning)
+			}
+		})
+	}
+}
+
+func TestHugeBodyMemoryIsBounded(t *testing.T) {
+	c, s, id := newTestClient(t, Config{})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultHugeBody, Size: 256 << 20})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	// The client itself allocates about the cap; allow the fake's own
+	// streaming buffers on top of that.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4*uint64(DefaultMaxBodyBytes) {
+		t.Fatalf("reading a 256 MiB body allocated %d MiB", grew>>20)
+	}
+}
+
+func TestRetryAfterBeyondDeadlineReturnsNovasAnswer(t *testing.T) {
+	c, s, id := newTestClient(t, Config{})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "120"})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetScoringBatch(ctx, "job-1", id, testTenant)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.RetryAfter != 120*time.Second {
+		t.Fatalf("err = %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("took %v: a Retry-After past the deadline must not be slept", took)
+	}
+}
+
+func TestNotFoundIsNotRetried(t *testing.T) {
+	c, s, _ := newTestClient(t, Config{})
+	_, err := c.GetScoringBatch(context.Background(), "job-1", "missing", testTenant)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "BATCH_NOT_FOUND" || apiErr.TraceID == "" || !IsNotFound(err) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(s.Requests()); n != 1 {
+		t.Fatalf("%d requests for a 404", n)
+	}
+}
+
+func TestWrappedErrorBody(t *testing.T) {
+	c, _, _ := newTestClient(t, Config{}, novafake.WithWrappedErrors())
+	_, err := c.GetScoringBatch(context.Background(), "job-1", "missing", testTenant)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "BATCH_NOT_FOUND" || apiErr.Message == "" {
+		t.Fatalf("err = %#v", err)
+	}
+}
+
+func TestOddIDsAreOneEscapedSegment(t *testing.T) {
+	c, s, _ := newTestClient(t, Config{})
+	if _, err := s.AddBatch(novafake.BatchSpec{Tenant: testTenant, JobID: "..", ID: "a/../b c?d#e ünï", Jobs: []novafake.JobSpec{{ApplicationID: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.GetScoringBatch(context.Background(), "..", "a/../b c?d#e ünï", testTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Batch.ID != "a/../b c?d#e ünï" {
+		t.Errorf("read batch %q", res.Batch.ID)
+	}
+	const want = "/v1/jobs/%2E%2E/scoring-batches/a%2F..%2Fb%20c%3Fd%23e%20%C3%BCn%C3%AF"
+	if got := s.Requests()[0].RequestURI; got != want {
+		t.Errorf("request URI %q, want %q", got, want)
+	}
+}
+
+// Many concurrent reads through one client stay under the server's limit
+// of 20 requests per second per key, without a single 429.
+func TestPacingAvoidsRateLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about two seconds")
+	}
+	c, s, id := newTestClient(t, Config{}, novafake.WithReadRateLimit(20))
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for range 40 {
+		wg.Go(func() {
+			if _, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := s.CountStatus(429); n != 0 {
+		t.Errorf("%d answers were 429", n)
+	}
+}
+
+// A 429 from elsewhere (another client on the same key) pauses this client.
+func TestRateLimitedAnswerPausesTheClient(t *testing.T) {
+	c, s, id := newTestClient(t, Config{RetryWaitMax: time.Millisecond})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "1"})
+	start := time.Now()
+	if _, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < 900*time.Millisecond {
+		t.Fatalf("retried after %v, before the 1s Nova asked for", took)
+	}
+}
+
+func TestCancellationStopsRetries(t *testing.T) {
+	c, s, id := newTestClient(t, Config{RetryWaitMin: time.Minute, RetryWaitMax: time.Minute})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 503})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.GetScoringBatch(ctx, "job-1", id, testTenant)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("cancellation took %v", took)
+	}
+}
+
+type captureLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *captureLogger) add(level, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, fields))
+}
+
+func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
+	l.add("DEBUG", msg, f)
+}
+func (l *captureLogger) Trace(_ context.Context, msg string, f map[string]any) {
+	l.add("TRACE", msg, f)
+}
+
+func TestLogsNameTheRequestButNotTheKey(t *testing.T) {
+	log := &captureLogger{}
+	c, s, id := newTestClient(t, Config{Logger: log})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 500})
+	if _, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(log.lines, "\n")
+	if strings.Contains(all, testKey) || strings.Contains(all, "resilience_0123456789") {
+		t.Fatalf("the API key reached the logs:\n%s", all)
+	}
+	for _, want := range []string{"path:/v1/jobs/job-1/scoring-batches/" + id, "status:500", "attempt:1", "attempt:2", "status:200", "duration_ms:", "trace_id:"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("logs lack %q:\n%s", want, all)
+		}
+	}
+}
