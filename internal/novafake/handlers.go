@@ -1,0 +1,73 @@
+package novafake
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// getBatch answers GET /v1/jobs/{jobId}/scoring-batches/{scoringBatchId}.
+// The read counts as a poll of every job in the batch.
+func (s *Server) getBatch(w http.ResponseWriter, x *exchange) {
+	jobID, batchID := x.route.params[0], x.route.params[1]
+	s.mu.Lock()
+	b := s.data.findBatch(x.env, x.tenant, jobID, batchID)
+	if b == nil {
+		s.mu.Unlock()
+		s.writeError(w, x, &apiError{
+			status:  http.StatusNotFound,
+			code:    "BATCH_NOT_FOUND",
+			message: fmt.Sprintf("Scoring batch %s not found for job %s", batchID, jobID),
+		})
+		return
+	}
+	now := s.cfg.now()
+	for _, j := range b.jobs {
+		j.poll(now)
+	}
+	resp := s.renderBatchResponse(b)
+	s.mu.Unlock()
+	x.mutate(&resp.Batch)
+	s.writeJSON(w, x, http.StatusOK, resp)
+}
+
+// getScoringJob answers
+// GET /v1/jobs/{jobId}/applications/{applicationId}/scoring-jobs/{scoringJobId}.
+func (s *Server) getScoringJob(w http.ResponseWriter, x *exchange) {
+	jobID, appID, id := x.route.params[0], x.route.params[1], x.route.params[2]
+	s.mu.Lock()
+	j := s.data.findJob(appKey{x.env, x.tenant, jobID, appID}, id)
+	if j == nil {
+		s.mu.Unlock()
+		s.writeError(w, x, &apiError{
+			status:  http.StatusNotFound,
+			code:    "SCORING_JOB_NOT_FOUND",
+			message: fmt.Sprintf("Scoring job %s not found for application %s of job %s", id, appID, jobID),
+		})
+		return
+	}
+	j.poll(s.cfg.now())
+	resp := wireJobEnvelope{ScoringJob: s.renderJob(j)}
+	s.mu.Unlock()
+	s.writeJSON(w, x, http.StatusOK, resp)
+}
+
+// getApplicationScore answers GET /v1/jobs/{jobId}/applications/{applicationId}/score
+// with the application's latest scoring job.
+func (s *Server) getApplicationScore(w http.ResponseWriter, x *exchange) {
+	jobID, appID := x.route.params[0], x.route.params[1]
+	s.mu.Lock()
+	j := s.data.latestJob(appKey{x.env, x.tenant, jobID, appID})
+	if j == nil {
+		s.mu.Unlock()
+		s.writeError(w, x, &apiError{
+			status:  http.StatusNotFound,
+			code:    "APPLICATION_NOT_FOUND",
+			message: fmt.Sprintf("Application %s of job %s has no scoring job", appID, jobID),
+		})
+		return
+	}
+	j.poll(s.cfg.now())
+	resp := wireJobEnvelope{ScoringJob: s.renderJob(j)}
+	s.mu.Unlock()
+	s.writeJSON(w, x, http.StatusOK, resp)
+}

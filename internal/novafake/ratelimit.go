@@ -1,0 +1,108 @@
+package novafake
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Rate-limit buckets (nova-api.md §7.1) and their documented per-second limits.
+const (
+	bucketReadAndOps   = "read_and_ops"
+	bucketIntakeBatch  = "scoring_intake_batch"
+	limitReadAndOps    = 20
+	limitIntakeBatchPS = 1
+)
+
+type windowKey struct{ key, bucket string }
+
+// window is one fixed one-second window; only the current one is kept per
+// key and bucket, so memory is bounded by the number of keys.
+type window struct {
+	second int64
+	used   int
+}
+
+type rateSnapshot struct {
+	bucket     string
+	limit      int
+	remaining  int
+	reset      int64 // unix seconds at which the window ends
+	retryAfter int   // whole seconds, at least 1
+}
+
+func (x *exchange) bucket() string {
+	if x.route.name == RoutePostBatch {
+		return bucketIntakeBatch
+	}
+	return bucketReadAndOps
+}
+
+// admit takes a token for the request. Only the read bucket is enforced (and
+// only with WithReadRateLimit); the others are counted so that their headers
+// look plausible.
+func (s *Server) admit(x *exchange) *apiError {
+	snap, ok := s.takeToken(x.key, x.bucket(), true)
+	x.rate = &snap
+	if ok {
+		return nil
+	}
+	after := strconv.Itoa(snap.retryAfter)
+	return &apiError{
+		status:     http.StatusTooManyRequests,
+		code:       "RATE_LIMITED",
+		message:    retryAfterMessage(after),
+		retryable:  true,
+		retryAfter: after,
+	}
+}
+
+func (s *Server) takeToken(key, bucket string, consume bool) (rateSnapshot, bool) {
+	now := s.cfg.now()
+	sec := now.Unix()
+	limit, enforced := limitReadAndOps, false
+	switch {
+	case bucket == bucketIntakeBatch:
+		limit = limitIntakeBatchPS
+	case s.cfg.readLimit > 0:
+		limit, enforced = s.cfg.readLimit, true
+	}
+
+	s.mu.Lock()
+	k := windowKey{key, bucket}
+	w := s.windows[k]
+	if w.second != sec {
+		w = window{second: sec}
+	}
+	allowed := !enforced || w.used < limit
+	if consume && allowed {
+		w.used++
+		s.windows[k] = w
+	}
+	s.mu.Unlock()
+
+	reset := time.Unix(sec+1, 0)
+	return rateSnapshot{
+		bucket:     bucket,
+		limit:      limit,
+		remaining:  max(limit-w.used, 0),
+		reset:      reset.Unix(),
+		retryAfter: max(int(math.Ceil(reset.Sub(now).Seconds())), 1),
+	}, allowed
+}
+
+// setHeaders writes the headers every /v1 response carries. A request that
+// never reached the limiter reports the window without consuming from it.
+func (s *Server) setHeaders(w http.ResponseWriter, x *exchange) {
+	if x.rate == nil {
+		snap, _ := s.takeToken(x.key, x.bucket(), false)
+		x.rate = &snap
+	}
+	h := w.Header()
+	h.Set("X-Trace-Id", x.traceID)
+	h.Set("X-RateLimit-Bucket", x.rate.bucket)
+	h.Set("X-RateLimit-Limit", strconv.Itoa(x.rate.limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(x.rate.remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(x.rate.reset, 10))
+}
