@@ -57,13 +57,9 @@ func (p *providerData) ready(t target, diags *diag.Diagnostics) bool {
 	return !diags.HasError()
 }
 
-// readArguments are the arguments every Nova data source takes besides the
-// ids: tenant override, assessments switch, and waiting.
-func readArguments(ctx context.Context, defaultInterval time.Duration) map[string]schema.Attribute {
-	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: fmt.Sprintf("How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `%s`.", defaultReadTimeout),
-	}).(schema.SingleNestedAttribute)
-	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
+// commonArguments are the arguments every Nova data source takes besides
+// its ids: the tenant override and the assessments switch.
+func commonArguments() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"tenant_id": schema.StringAttribute{
 			Optional:            true,
@@ -72,9 +68,20 @@ func readArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 		},
 		"include_assessments": schema.BoolAttribute{
 			Optional: true,
-			MarkdownDescription: "Whether to keep each job's written `assessment`. Default `true`. Assessments are candidate personal data and are stored in state; " +
+			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data and are stored in state; " +
 				"`false` leaves every `assessment` null, so the text never reaches state or plans.",
 		},
+	}
+}
+
+// waitArguments are the arguments of data sources that can wait for a
+// terminal status.
+func waitArguments(ctx context.Context, defaultInterval time.Duration) map[string]schema.Attribute {
+	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: fmt.Sprintf("How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `%s`.", defaultReadTimeout),
+	}).(schema.SingleNestedAttribute)
+	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
+	return map[string]schema.Attribute{
 		"wait_for_completion": schema.BoolAttribute{
 			Optional: true,
 			MarkdownDescription: "Whether to poll until the status is `completed` or `failed` before returning. Default `false`: read once. " +
@@ -89,4 +96,16 @@ func readArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 		},
 		"timeouts": to,
 	}
+}
+
+// withAttributes adds more attributes to a schema's map; a name given twice
+// is a programming error.
+func withAttributes(into map[string]schema.Attribute, more map[string]schema.Attribute) map[string]schema.Attribute {
+	for name, a := range more {
+		if _, dup := into[name]; dup {
+			panic("attribute " + name + " defined twice")
+		}
+		into[name] = a
+	}
+	return into
 }

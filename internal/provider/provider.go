@@ -202,6 +202,8 @@ func (p *novaProvider) userAgent(terraformVersion string) string {
 func (p *novaProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newScoringBatchDataSource,
+		newScoringJobDataSource,
+		newApplicationScoreDataSource,
 	}
 }
 

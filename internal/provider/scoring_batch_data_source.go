@@ -118,9 +118,8 @@ func (d *scoringBatchDataSource) Schema(ctx context.Context, _ datasource.Schema
 		},
 		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response that produced this state, for Nova support and audit."},
 	}
-	for name, a := range readArguments(ctx, defaultBatchPollInterval) {
-		attrs[name] = a
-	}
+	withAttributes(attrs, commonArguments())
+	withAttributes(attrs, waitArguments(ctx, defaultBatchPollInterval))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a Nova scoring batch and all of its scoring jobs, optionally waiting until the batch finishes. " +
 			"Use it to gate a pipeline on candidate scoring and to keep the scores in the plan as an audit record.",
