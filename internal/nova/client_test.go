@@ -71,3 +71,17 @@ func TestNewRequiresKey(t *testing.T) {
 		t.Fatal("New without a key must fail")
 	}
 }
+
+func TestMaskKey(t *testing.T) {
+	tests := map[string]string{
+		"sk_live_0123456789abcdef7f3a": "sk_live_****7f3a",
+		"sk_test_short":                "sk_test_****",
+		"whatever-else-entirely":       "****rely",
+		"":                             "****",
+	}
+	for in, want := range tests {
+		if got := MaskKey(in); got != want {
+			t.Errorf("MaskKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +61,7 @@ func (p *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := p.wait(ctx); err != nil {
 		return nil, err
 	}
+	p.log.Trace(ctx, "Nova request headers", map[string]any{"method": req.Method, "path": req.URL.EscapedPath(), "headers": maskedHeaders(req.Header)})
 	start := time.Now()
 	resp, err := p.base.RoundTrip(req)
 	fields := map[string]any{
@@ -135,4 +137,32 @@ func (p *pacedTransport) observe(resp *http.Response) {
 		p.pauseUntil = until
 	}
 	p.mu.Unlock()
+}
+
+// maskedHeaders renders request headers for a trace log with the key
+// reduced to its environment prefix and last four characters, as the Nova
+// portal shows keys.
+func maskedHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for name, values := range h {
+		out[name] = strings.Join(values, ", ")
+	}
+	if auth := h.Get("Authorization"); auth != "" {
+		out["Authorization"] = "Bearer " + MaskKey(strings.TrimPrefix(auth, "Bearer "))
+	}
+	return out
+}
+
+// MaskKey shows a key as the portal does: sk_live_****7f3a.
+func MaskKey(key string) string {
+	prefix := ""
+	for _, p := range []string{"sk_test_", "sk_live_"} {
+		if strings.HasPrefix(key, p) {
+			prefix, key = p, key[len(p):]
+		}
+	}
+	if len(key) <= 8 {
+		return prefix + "****"
+	}
+	return prefix + "****" + key[len(key)-4:]
 }
