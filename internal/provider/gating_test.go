@@ -2,6 +2,7 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -87,33 +88,6 @@ resource "terraform_data" "promote" {
 	})
 }
 
-func TestAccGateForEachOverScores(t *testing.T) {
-	t.Parallel()
-	s, url := fakeNova(t)
-	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
-		{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 6}, {ApplicationID: "app-003", Fail: true},
-	}})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
-		Steps: []resource.TestStep{{
-			Config: batchConfig(url, id) + `
-resource "terraform_data" "notify" {
-  for_each = data.nova_scoring_batch.test.scores
-  input    = "${each.key} scored ${each.value}"
-}
-output "notified" {
-  value = { for k, r in terraform_data.notify : k => r.output }
-}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("notified", knownvalue.MapExact(map[string]knownvalue.Check{
-					"app-001": knownvalue.StringExact("app-001 scored 8"),
-					"app-002": knownvalue.StringExact("app-002 scored 6"),
-				})),
-			},
-		}},
-	})
-}
-
 // A check block reports a failed batch as a warning; the run goes on.
 func TestAccGateCheckBlockWarnsOnly(t *testing.T) {
 	t.Parallel()
@@ -137,4 +111,36 @@ resource "terraform_data" "after" {
 			},
 		}},
 	})
+}
+
+func TestCLIGateForEachOverScores(t *testing.T) {
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 6}, {ApplicationID: "app-003", Fail: true},
+	}})
+	w := newCLIWorkspace(t, providerConfig(url)+`
+data "nova_scoring_batch" "test" {
+  job_id           = "job-123"
+  scoring_batch_id = "`+id+`"
+}
+resource "terraform_data" "notify" {
+  for_each = data.nova_scoring_batch.test.scores
+  input    = "${each.key} scored ${each.value}"
+}
+output "notified" {
+  value = { for k, r in terraform_data.notify : k => r.output }
+}`)
+	out, err := w.run("apply", "-auto-approve", "-input=false")
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	for _, want := range []string{`terraform_data.notify["app-001"]: Creation complete`, `terraform_data.notify["app-002"]: Creation complete`,
+		`"app-001" = "app-001 scored 8"`, `"app-002" = "app-002 scored 6"`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("apply output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "app-003") {
+		t.Errorf("a failed job has no score and gets no instance:\n%s", out)
+	}
 }

@@ -10,63 +10,26 @@ import (
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
-// terraformBinary finds the CLI the acceptance tests use.
-func terraformBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no terraform binary: `make test` provides one")
-	}
-	return p
-}
-
 // TestTraceLogNeverContainsKey runs the provider the way a user does (a
 // built binary through dev_overrides, the key in NOVA_API_KEY) with
 // TF_LOG=TRACE, and reads everything Terraform and the provider logged,
 // printed and stored.
 func TestTraceLogNeverContainsKey(t *testing.T) {
-	tf := terraformBinary(t)
 	const key = "sk_test_TRACE_SECRET_7f3a9c"
 	s, url := fakeNova(t)
 	seed(t, s, novafake.BatchSpec{ID: "batch-1", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}}})
 	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 500}) // so a retry is logged too
 
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-nova"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, `provider_installation {
-  dev_overrides { "registry.terraform.io/dweet/nova" = "`+bin+`" }
-  direct {}
-}
-`)
-	work := filepath.Join(dir, "work")
-	writeFile(t, filepath.Join(work, "main.tf"), `
-terraform {
-  required_providers {
-    nova = { source = "dweet/nova" }
-  }
-}
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	w := newCLIWorkspace(t, `
 provider "nova" {}
 data "nova_scoring_batch" "b" {
   job_id           = "job-123"
   scoring_batch_id = "batch-1"
 }
 output "status" { value = data.nova_scoring_batch.b.status }
-`)
-	logPath := filepath.Join(dir, "trace.log")
-	apply := exec.Command(tf, "apply", "-auto-approve", "-no-color", "-input=false")
-	apply.Dir = work
-	apply.Env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+rc, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath,
-		"NOVA_API_KEY="+key, "NOVA_TENANT_ID="+testTenant, "NOVA_BASE_URL="+url, "TF_IN_AUTOMATION=1")
-	out, err := apply.CombinedOutput()
+`, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, "NOVA_API_KEY="+key, "NOVA_TENANT_ID="+testTenant, "NOVA_BASE_URL="+url)
+	out, err := w.run("apply", "-auto-approve", "-input=false")
 	if err != nil {
 		t.Fatalf("terraform apply: %v\n%s", err, out)
 	}
@@ -74,10 +37,7 @@ output "status" { value = data.nova_scoring_batch.b.status }
 	if err != nil {
 		t.Fatal(err)
 	}
-	state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	state := w.file("terraform.tfstate")
 	secretPart := strings.TrimPrefix(key, "sk_test_")
 	for name, text := range map[string]string{"output": string(out), "TRACE log": string(logs), "state": string(state)} {
 		if strings.Contains(text, secretPart) {
@@ -92,6 +52,19 @@ output "status" { value = data.nova_scoring_batch.b.status }
 	if !strings.Contains(string(out), `status = "completed"`) {
 		t.Errorf("apply output:\n%s", out)
 	}
+}
+
+// terraformBinary finds the CLI the acceptance tests use.
+func terraformBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("no terraform binary: `make test` provides one")
+	}
+	return p
 }
 
 func writeFile(t *testing.T, path, content string) {

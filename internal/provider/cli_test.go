@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// Some behaviour is best proved the way a user meets it: a built provider
+// binary, found through dev_overrides, driven by the terraform CLI. (The
+// testing framework's state checks also cannot address for_each instances.)
+
+var buildOnce struct {
+	sync.Once
+	dir string
+	err error
+	out []byte
+}
+
+// builtProvider compiles the provider once per test run.
+func builtProvider(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildOnce.dir, buildOnce.err = os.MkdirTemp("", "nova-provider-bin")
+		if buildOnce.err != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildOnce.dir, "terraform-provider-nova"), "../..")
+		buildOnce.out, buildOnce.err = cmd.CombinedOutput()
+	})
+	if buildOnce.err != nil {
+		t.Fatalf("go build: %v\n%s", buildOnce.err, buildOnce.out)
+	}
+	return buildOnce.dir
+}
+
+// cliWorkspace is a directory with main.tf and a CLI configuration that
+// points Terraform at the built provider.
+type cliWorkspace struct {
+	t   *testing.T
+	tf  string
+	dir string
+	env []string
+}
+
+func newCLIWorkspace(t *testing.T, mainTF string, env ...string) *cliWorkspace {
+	t.Helper()
+	tf := terraformBinary(t)
+	bin := builtProvider(t)
+	dir := t.TempDir()
+	rc := filepath.Join(dir, "terraformrc")
+	writeFile(t, rc, `provider_installation {
+  dev_overrides { "registry.terraform.io/dweet/nova" = "`+bin+`" }
+  direct {}
+}
+`)
+	writeFile(t, filepath.Join(dir, "work", "main.tf"), `terraform {
+  required_providers {
+    nova = { source = "dweet/nova" }
+  }
+}
+`+mainTF)
+	return &cliWorkspace{t: t, tf: tf, dir: dir,
+		env: append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1"), env...)}
+}
+
+// run runs terraform with the arguments and returns what it printed.
+func (w *cliWorkspace) run(args ...string) ([]byte, error) {
+	cmd := exec.Command(w.tf, append(args, "-no-color")...)
+	cmd.Dir = filepath.Join(w.dir, "work")
+	cmd.Env = w.env
+	return cmd.CombinedOutput()
+}
+
+func (w *cliWorkspace) file(name string) []byte {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, "work", name))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return b
+}
