@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -18,12 +15,15 @@ import (
 )
 
 // BenchmarkReadToState is the data source's read path without the network:
-// decode a batch body, map it to the model, and set it as Terraform state.
+// decode a batch body and build the state value Terraform receives.
 // Compare it with BenchmarkFloorUnmarshalAny on the same bodies.
 func BenchmarkReadToState(b *testing.B) {
 	ctx := context.Background()
-	var sr datasource.SchemaResponse
-	newScoringBatchDataSource().Schema(ctx, datasource.SchemaRequest{}, &sr)
+	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
+	if !ok {
+		b.Fatal("unexpected data source type")
+	}
+	config := batchConfigValue(b, ds, "job-bench", "batch-bench")
 	for _, n := range []int{25, 100, 1000} {
 		body, err := novafake.SampleBatchBody(n)
 		if err != nil {
@@ -37,15 +37,31 @@ func BenchmarkReadToState(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
-				m := scoringBatchModel{Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}}
-				m.setBatch(res, true)
-				if diags := state.Set(ctx, &m); diags.HasError() {
-					b.Fatal(diags)
+				if _, err := ds.stateValue(ctx, config, res, true); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+// batchConfigValue is the configuration Terraform would send for a
+// nova_scoring_batch with only its ids set.
+func batchConfigValue(b *testing.B, ds datasource.DataSource, jobID, batchID string) tfsdk.Config {
+	ctx := context.Background()
+	var sr datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
+	typ, ok := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		b.Fatal("schema type is not an object")
+	}
+	attrs := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, t := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(t, nil)
+	}
+	attrs["job_id"] = tftypes.NewValue(tftypes.String, jobID)
+	attrs["scoring_batch_id"] = tftypes.NewValue(tftypes.String, batchID)
+	return tfsdk.Config{Schema: sr.Schema, Raw: tftypes.NewValue(typ, attrs)}
 }
 
 func BenchmarkFloorUnmarshalAny(b *testing.B) {

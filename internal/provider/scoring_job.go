@@ -2,43 +2,11 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
-)
-
-// The attribute types of a scoring job, built once: every batch read maps up
-// to a thousand jobs with them.
-var (
-	stringList = types.ListType{ElemType: types.StringType}
-
-	assessmentAttrTypes = map[string]attr.Type{
-		"verdict":         types.StringType,
-		"strengths":       stringList,
-		"concerns":        stringList,
-		"interview_focus": stringList,
-	}
-
-	scoringJobAttrTypes = map[string]attr.Type{
-		"id":                  types.StringType,
-		"criteria_version_id": types.StringType,
-		"job_id":              types.StringType,
-		"application_id":      types.StringType,
-		"status":              types.StringType,
-		"is_rescore":          types.BoolType,
-		"score":               types.Float64Type,
-		"assessment":          types.ObjectType{AttrTypes: assessmentAttrTypes},
-		"error_code":          types.StringType,
-		"error_message":       types.StringType,
-		"queued_at":           timetypes.RFC3339Type{},
-		"started_at":          timetypes.RFC3339Type{},
-		"completed_at":        timetypes.RFC3339Type{},
-		"failed_at":           timetypes.RFC3339Type{},
-	}
-
-	scoringJobObjectType = types.ObjectType{AttrTypes: scoringJobAttrTypes}
 )
 
 // scoringJobAttributes is the one schema of a scoring job: the elements of
@@ -81,40 +49,33 @@ func scoringJobAttributes() map[string]schema.Attribute {
 	}
 }
 
-// scoringJobValues maps one scoring job to attribute values. It is the only
-// mapping of a scoring job, shared by every data source.
-func scoringJobValues(j *nova.ScoringJob, includeAssessment bool) map[string]attr.Value {
-	assessment := types.ObjectNull(assessmentAttrTypes)
+// scoringJobValues is the one mapping of a scoring job to state values,
+// shared by every data source. assessmentType is the terraform type of the
+// assessment attribute, taken from the schema.
+func scoringJobValues(j *nova.ScoringJob, includeAssessment bool, assessmentType tftypes.Type) map[string]tftypes.Value {
+	assessment := tftypes.NewValue(assessmentType, nil)
 	if a := j.Assessment; a != nil && includeAssessment {
-		assessment = types.ObjectValueMust(assessmentAttrTypes, map[string]attr.Value{
-			"verdict":         types.StringPointerValue(a.Verdict),
-			"strengths":       stringListValue(a.Strengths),
-			"concerns":        stringListValue(a.Concerns),
-			"interview_focus": stringListValue(a.InterviewFocus),
+		assessment = tftypes.NewValue(assessmentType, map[string]tftypes.Value{
+			"verdict":         tfStringPtr(a.Verdict),
+			"strengths":       tfStringList(a.Strengths),
+			"concerns":        tfStringList(a.Concerns),
+			"interview_focus": tfStringList(a.InterviewFocus),
 		})
 	}
-	return map[string]attr.Value{
-		"id":                  types.StringPointerValue(j.ID),
-		"criteria_version_id": types.StringPointerValue(j.CriteriaVersionID),
-		"job_id":              types.StringPointerValue(j.JobID),
-		"application_id":      types.StringPointerValue(j.ApplicationID),
-		"status":              types.StringValue(string(j.Status)),
-		"is_rescore":          types.BoolPointerValue(j.IsRescore),
-		"score":               types.Float64PointerValue(j.Score),
+	return map[string]tftypes.Value{
+		"id":                  tfStringPtr(j.ID),
+		"criteria_version_id": tfStringPtr(j.CriteriaVersionID),
+		"job_id":              tfStringPtr(j.JobID),
+		"application_id":      tfStringPtr(j.ApplicationID),
+		"status":              tfString(string(j.Status)),
+		"is_rescore":          tfBoolPtr(j.IsRescore),
+		"score":               tfNumberPtr(j.Score),
 		"assessment":          assessment,
-		"error_code":          types.StringPointerValue(j.ErrorCode),
-		"error_message":       types.StringPointerValue(j.ErrorMessage),
-		"queued_at":           timetypes.NewRFC3339TimePointerValue(j.QueuedAt),
-		"started_at":          timetypes.NewRFC3339TimePointerValue(j.StartedAt),
-		"completed_at":        timetypes.NewRFC3339TimePointerValue(j.CompletedAt),
-		"failed_at":           timetypes.NewRFC3339TimePointerValue(j.FailedAt),
+		"error_code":          tfStringPtr(j.ErrorCode),
+		"error_message":       tfStringPtr(j.ErrorMessage),
+		"queued_at":           tfTime(j.QueuedAt),
+		"started_at":          tfTime(j.StartedAt),
+		"completed_at":        tfTime(j.CompletedAt),
+		"failed_at":           tfTime(j.FailedAt),
 	}
-}
-
-func stringListValue(items []string) types.List {
-	elems := make([]attr.Value, len(items))
-	for i, s := range items {
-		elems[i] = types.StringValue(s)
-	}
-	return types.ListValueMust(types.StringType, elems)
 }

@@ -159,7 +159,7 @@ data "nova_scoring_job" "test" {
   application_id = "app-404"
   scoring_job_id = "sj-404"
 }`,
-			ExpectError: regexp.MustCompile(`(?s)job\s+"job-123"\s+application\s+"app-404"\s+scoring\s+job\s+"sj-404"\s+in\s+tenant\s+"acme-corp".*SCORING_JOB_NOT_FOUND`),
+			ExpectError: regexp.MustCompile(`(?s)Nova scoring job not found.*scoring\s+job\s+"sj-404"\s+of\s+application\s+"app-404"\s+of\s+job\s+"job-123"\s+in\s+tenant\s+"acme-corp".*SCORING_JOB_NOT_FOUND`),
 		}},
 	})
 }

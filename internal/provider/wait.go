@@ -43,6 +43,7 @@ type waitError struct {
 	Cause     error         // context.DeadlineExceeded, context.Canceled, or errTooManyTransient
 	Elapsed   time.Duration // since the wait began
 	Polls     int           // reads attempted
+	Successes int           // reads that succeeded
 	LastError error         // the last transient read error, if any
 }
 
@@ -67,25 +68,29 @@ func wait[T any](ctx context.Context, p poller, read func(context.Context) (T, e
 	var last T
 	var lastErr error
 	start := p.now()
-	transient := 0
+	transient, successes := 0, 0
+	fail := func(cause error, polls int, last error) *waitError {
+		return &waitError{Cause: cause, Elapsed: p.now().Sub(start), Polls: polls, Successes: successes, LastError: last}
+	}
 	for polls := 1; ; polls++ {
 		v, err := read(ctx)
 		next := p.interval
 		switch {
 		case err == nil:
 			last, transient = v, 0
+			successes++
 			if finished(v) {
 				return v, nil
 			}
 		case ctx.Err() != nil:
-			return last, &waitError{Cause: ctx.Err(), Elapsed: p.now().Sub(start), Polls: polls, LastError: lastErr}
+			return last, fail(ctx.Err(), polls, lastErr)
 		case !isTransient(err):
 			return last, err
 		default:
 			lastErr = err
 			transient++
 			if transient > maxTransientFailures {
-				return last, &waitError{Cause: errTooManyTransient, Elapsed: p.now().Sub(start), Polls: polls, LastError: err}
+				return last, fail(errTooManyTransient, polls, err)
 			}
 			next = max(next, retryAfter(err))
 		}
@@ -93,10 +98,10 @@ func wait[T any](ctx context.Context, p poller, read func(context.Context) (T, e
 			next = min(next, max(0, deadline.Sub(p.now())))
 		}
 		if err := p.sleep(ctx, next); err != nil {
-			return last, &waitError{Cause: err, Elapsed: p.now().Sub(start), Polls: polls, LastError: lastErr}
+			return last, fail(err, polls, lastErr)
 		}
 		if ctx.Err() != nil {
-			return last, &waitError{Cause: ctx.Err(), Elapsed: p.now().Sub(start), Polls: polls, LastError: lastErr}
+			return last, fail(ctx.Err(), polls, lastErr)
 		}
 	}
 }

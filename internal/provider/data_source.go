@@ -1,0 +1,326 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
+)
+
+const defaultReadTimeout = 20 * time.Minute
+
+// novaDataSource is one Nova read exposed as a data source. Every data
+// source of the provider is a configuration of it: they differ in the ids
+// that select the object, the endpoint, the computed attributes and how a
+// result maps to them, while reading arguments, waiting, diagnostics and
+// writing state are shared.
+type novaDataSource[T any] struct {
+	typeName    string // after the provider's name, such as "_scoring_batch"
+	description string
+	ids         []idArgument // in path order
+	// defaultInterval is the poll interval of a data source that can wait;
+	// zero means it cannot.
+	defaultInterval time.Duration
+	kind            string                    // what diagnostics call the object
+	subject         func(ids []string) string // names the object in diagnostics
+	notFound        string                    // what to check after a 404
+	computed        func() map[string]schema.Attribute
+
+	fetch  func(ctx context.Context, c *nova.Client, ids []string, tenant string) (T, error)
+	result func(T) readResult
+	state  func(v T, includeAssessments bool, schemaType tftypes.Object) (map[string]tftypes.Value, error)
+	data   *providerData
+}
+
+// readResult is what the shared read needs to know about any result.
+type readResult struct {
+	finished bool
+	summary  string         // the state, for progress and timeout messages
+	fields   map[string]any // the state, for the per-read log line
+	warnings []string
+}
+
+type idArgument struct {
+	name, description string
+}
+
+func (d *novaDataSource[T]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + d.typeName
+}
+
+func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := d.computed()
+	for _, id := range d.ids {
+		// Some ids (job_id, application_id) are also attributes of what is
+		// read: here they are the arguments that select it.
+		delete(attrs, id.name)
+		attrs[id.name] = schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: id.description,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		}
+	}
+	withAttributes(attrs, map[string]schema.Attribute{
+		"tenant_id": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Tenant to read from, sent as `X-Tenant-Id`; overrides the provider's `tenant_id` for this read.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), noControlChars},
+		},
+		"include_assessments": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data and are stored in state; " +
+				"`false` leaves every `assessment` null, so the text never reaches state or plans.",
+		},
+		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response that produced this state, for Nova support and audit."},
+	})
+	if d.defaultInterval > 0 {
+		withAttributes(attrs, waitArguments(ctx, d.defaultInterval))
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: d.description, Attributes: attrs}
+}
+
+// waitArguments are the arguments of data sources that can wait for a
+// terminal status.
+func waitArguments(ctx context.Context, defaultInterval time.Duration) map[string]schema.Attribute {
+	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: fmt.Sprintf("How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `%s`.", defaultReadTimeout),
+	}).(schema.SingleNestedAttribute)
+	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
+	return map[string]schema.Attribute{
+		"wait_for_completion": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Whether to poll until the status is `completed` or `failed` before returning. Default `false`: read once. " +
+				"A `failed` status ends the wait at once; a few transient errors in a row are tolerated; the whole wait is bounded by `timeouts.read`.",
+		},
+		"poll_interval": schema.StringAttribute{
+			Optional:   true,
+			CustomType: timetypes.GoDurationType{},
+			MarkdownDescription: fmt.Sprintf("Time between polls while waiting, as a Go duration. Default `%s`; at least `1s`. "+
+				"A `Retry-After` from Nova may push a poll later.", defaultInterval),
+			Validators: []validator.String{atLeastDuration(time.Second)},
+		},
+		"timeouts": to,
+	}
+}
+
+// withAttributes adds attributes to a schema's map. A name defined twice is
+// a programming error that every schema test would catch.
+func withAttributes(into, more map[string]schema.Attribute) {
+	for name, a := range more {
+		if _, dup := into[name]; dup {
+			panic("attribute " + name + " defined twice")
+		}
+		into[name] = a
+	}
+}
+
+func (d *novaDataSource[T]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// arguments are a read's configured arguments.
+type arguments struct {
+	ids                []string
+	tenant             types.String
+	includeAssessments types.Bool
+	wait               types.Bool
+	pollInterval       timetypes.GoDuration
+	timeouts           timeouts.Value
+}
+
+func (d *novaDataSource[T]) arguments(ctx context.Context, config tfsdk.Config) (arguments, diag.Diagnostics) {
+	var a arguments
+	var diags diag.Diagnostics
+	get := func(name string, target any) { diags.Append(config.GetAttribute(ctx, path.Root(name), target)...) }
+	a.ids = make([]string, len(d.ids))
+	for i, id := range d.ids {
+		var v types.String
+		get(id.name, &v)
+		a.ids[i] = v.ValueString()
+	}
+	get("tenant_id", &a.tenant)
+	get("include_assessments", &a.includeAssessments)
+	if d.defaultInterval > 0 {
+		get("wait_for_completion", &a.wait)
+		get("poll_interval", &a.pollInterval)
+		get("timeouts", &a.timeouts)
+	}
+	return a, diags
+}
+
+func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	args, diags := d.arguments(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Nova provider not configured", "The provider was not configured before "+d.kind+" was read. This is a bug in the provider; please report it.")
+		return
+	}
+	tenant := d.data.tenant(args.tenant)
+	t := target{
+		kind:        d.kind,
+		description: d.subject(args.ids),
+		tenant:      tenant,
+		environment: keyEnvironment(d.data.apiKey),
+		notFound:    d.notFound,
+	}
+	if !d.data.ready(t, &resp.Diagnostics) {
+		return
+	}
+
+	timeout, diags := args.timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	read := func(ctx context.Context) (T, error) {
+		v, err := d.fetch(ctx, d.data.client, args.ids, tenant)
+		if err == nil {
+			tflog.Info(ctx, "Read Nova "+d.kind, d.result(v).fields)
+		}
+		return v, err
+	}
+	var v T
+	var err error
+	if args.wait.ValueBool() {
+		p := newPoller(durationOr(args.pollInterval, d.defaultInterval))
+		v, err = wait(ctx, p, read, func(v T) bool { return d.result(v).finished })
+		var we *waitError
+		if errors.As(err, &we) {
+			resp.Diagnostics.Append(waitErrorDiagnostic(t, we, timeout, d.lastSeen(v, we)))
+			return
+		}
+	} else {
+		v, err = read(ctx)
+	}
+	if err != nil {
+		resp.Diagnostics.Append(readErrorDiagnostic(t, err))
+		return
+	}
+
+	for _, w := range d.result(v).warnings {
+		resp.Diagnostics.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
+	}
+	raw, err := d.stateValue(ctx, req.Config, v, includeAssessments(args.includeAssessments))
+	if err != nil {
+		resp.Diagnostics.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
+		return
+	}
+	resp.State.Raw = raw
+}
+
+// lastSeen describes the last successful read of a wait that did not end
+// well; the poller returns the zero value when no read succeeded.
+func (d *novaDataSource[T]) lastSeen(v T, we *waitError) string {
+	if we.Successes == 0 {
+		return "no read succeeded"
+	}
+	return "last seen: " + d.result(v).summary
+}
+
+// stateValue is the configuration with the computed attributes filled in
+// from v. The arguments, ids included, keep their configured values.
+func (d *novaDataSource[T]) stateValue(ctx context.Context, config tfsdk.Config, v T, includeAssessments bool) (tftypes.Value, error) {
+	schemaType, ok := config.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("schema type %s is not an object", config.Schema.Type())
+	}
+	var attrs map[string]tftypes.Value
+	if err := config.Raw.As(&attrs); err != nil {
+		return tftypes.Value{}, fmt.Errorf("reading the configuration: %w", err)
+	}
+	computed, err := d.state(v, includeAssessments, schemaType)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	for name, val := range computed {
+		if !d.isID(name) {
+			attrs[name] = val
+		}
+	}
+	if err := tftypes.ValidateValue(schemaType, attrs); err != nil {
+		return tftypes.Value{}, err
+	}
+	return tftypes.NewValue(schemaType, attrs), nil
+}
+
+func (d *novaDataSource[T]) isID(name string) bool {
+	for _, id := range d.ids {
+		if id.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func includeAssessments(v types.Bool) bool {
+	return v.IsNull() || v.IsUnknown() || v.ValueBool()
+}
+
+// attributeType finds the terraform type of an object's attribute, as the
+// mappings need it to build values.
+func attributeType(t tftypes.Type, name string) (tftypes.Type, error) {
+	o, ok := t.(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("%s is not an object type", t)
+	}
+	at, ok := o.AttributeTypes[name]
+	if !ok {
+		return nil, fmt.Errorf("no attribute %q", name)
+	}
+	return at, nil
+}
+
+// elementType is the element type of a list type.
+func elementType(t tftypes.Type) (tftypes.Type, error) {
+	l, ok := t.(tftypes.List)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a list type", t)
+	}
+	return l.ElementType, nil
+}
+
+func waitErrorDiagnostic(t target, we *waitError, timeout time.Duration, last string) diag.Diagnostic {
+	elapsed := we.Elapsed.Round(time.Second)
+	switch {
+	case errors.Is(we.Cause, context.DeadlineExceeded):
+		return diag.NewErrorDiagnostic("Timed out waiting for "+t.kind+" to finish",
+			fmt.Sprintf("Timed out waiting for %s to finish after %s (timeouts.read is %s; %d reads); %s.%s\n\n"+
+				"Raise timeouts.read if it is still making progress, or check it in the Nova Embed Portal.",
+				t.where(), elapsed, timeout, we.Polls, last, lastError(we)))
+	case errors.Is(we.Cause, context.Canceled):
+		return diag.NewErrorDiagnostic("Waiting for "+t.kind+" cancelled",
+			fmt.Sprintf("Stopped waiting for %s after %s because the run was cancelled; %s.", t.where(), elapsed, last))
+	default:
+		return diag.NewErrorDiagnostic("Gave up waiting for "+t.kind,
+			fmt.Sprintf("Gave up waiting for %s after %s: %v; %s.\n\nNova or the network is failing repeatedly; retry later.",
+				t.where(), elapsed, we, last))
+	}
+}
+
+func lastError(we *waitError) string {
+	if we.LastError == nil {
+		return ""
+	}
+	return fmt.Sprintf(" The last transient error was: %v.", we.LastError)
+}
