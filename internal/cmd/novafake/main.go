@@ -96,7 +96,7 @@ func (c config) serverOptions(stderr io.Writer) ([]novafake.Option, error) {
 		opts = append(opts, novafake.WithWrappedErrors())
 	}
 	if !c.quiet {
-		logger := log.New(stderr, "novafake: ", log.LstdFlags)
+		logger := log.New(stderr, "novafake: ", log.LstdFlags|log.Lmicroseconds)
 		opts = append(opts, novafake.WithRequestHook(func(r novafake.Request) {
 			logger.Printf("%s %s %d trace=%s key=%q tenant=%q", r.Method, r.RequestURI, r.Status, r.TraceID, r.Authorization, r.Tenant)
 		}))

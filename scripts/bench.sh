@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# End-to-end figures with the real terraform CLI against novafake on
+# loopback (dev_overrides, no init). Prints one table; every ratio is taken
+# against a floor measured in the same run, because these machines are
+# shared and noisy. Nothing here asserts: the figures go into BENCHMARKS.md.
+#
+#   RUNS=5 WAIT_T=6 POLL=1 scripts/bench.sh
+set -euo pipefail
+export CHECKPOINT_DISABLE=1
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+runs="${RUNS:-5}"
+wait_t="${WAIT_T:-6}"      # seconds until the waited-on batch completes
+poll="${POLL:-1}"          # poll_interval of the wait, seconds
+many="${MANY:-200}"        # data sources in the pacing run
+rate="${RATE:-20}"         # novafake's per-key read limit
+
+work="$(mktemp -d)"
+fake_pid=""
+cleanup() {
+  [[ -n "$fake_pid" ]] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+tf="$(scripts/ensure-terraform.sh)"
+echo "terraform: $tf ($("$tf" version | head -n1)); $(nproc) cores; runs per figure: $runs" >&2
+
+# The provider runs under /usr/bin/time through a wrapper, so every
+# provider process appends its peak RSS (KiB) to a file.
+mkdir -p "$work/bin"
+go build -o "$work/bin/terraform-provider-nova.real" .
+go build -o "$work/novafake" ./internal/cmd/novafake
+cat >"$work/bin/terraform-provider-nova" <<WRAP
+#!/usr/bin/env bash
+exec /usr/bin/time -f %M -a -o "\${NOVA_BENCH_RSS:-/dev/null}" "$work/bin/terraform-provider-nova.real" "\$@"
+WRAP
+chmod +x "$work/bin/terraform-provider-nova"
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides { "registry.terraform.io/dweet/nova" = "$work/bin" }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
+export NOVA_API_KEY=sk_test_bench_0000000000000000 NOVA_TENANT_ID=bench
+
+# seed_batch ID JOBS [AFTER] prints one batch of the seed file.
+seed_batch() {
+  local id="$1" n="$2" after="${3:-}" jobs="" i
+  for ((i = 0; i < n; i++)); do
+    jobs+="${jobs:+,}{\"applicationId\":\"app-$i\",\"score\":$((1 + i % 10))${after:+,\"after\":\"$after\"}}"
+  done
+  printf '{"tenant":"bench","jobId":"job-bench","id":"%s","jobs":[%s]}' "$id" "$jobs"
+}
+
+# start_fake SEEDFILE [FLAGS...] starts novafake and exports NOVA_BASE_URL.
+start_fake() {
+  local seed="$1"; shift
+  rm -f "$work/addr" "$work/fake.log"
+  "$work/novafake" -listen 127.0.0.1:0 -addr-file "$work/addr" -seed "$seed" "$@" 2>"$work/fake.log" &
+  fake_pid=$!
+  for _ in $(seq 100); do [[ -s "$work/addr" ]] && break; sleep 0.05; done
+  fake_started="$(date +%s.%N)"
+  export NOVA_BASE_URL="$(cat "$work/addr")"
+}
+
+stop_fake() {
+  kill "$fake_pid" 2>/dev/null || true
+  wait "$fake_pid" 2>/dev/null || true
+  fake_pid=""
+}
+
+# workspace NAME HCL writes a configuration and prints its directory.
+workspace() {
+  mkdir -p "$work/$1"
+  printf 'terraform {\n  required_providers {\n    nova = { source = "dweet/nova" }\n  }\n}\nprovider "nova" {}\n%s\n' "$2" >"$work/$1/main.tf"
+  echo "$work/$1"
+}
+
+# timed DIR prints the wall time of one `terraform plan` in DIR.
+timed() {
+  local start end
+  start="$(date +%s.%N)"
+  (cd "$1" && "$tf" plan -input=false -no-color >"$work/plan.out" 2>&1) || { cat "$work/plan.out" >&2; exit 1; }
+  end="$(date +%s.%N)"
+  calc "$end - $start"
+}
+
+calc() { awk "BEGIN { printf \"%.4f\", $* }"; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+max_rss_mib() { sort -n "$1" | tail -n1 | awk '{ printf "%.1f", $1 / 1024 }'; }
+count_requests() { grep -c ' GET ' "$work/fake.log" || true; }
+count_429() { grep -c ' GET .* 429 ' "$work/fake.log" || true; }
+
+rows=()
+row() { rows+=("$(printf '| %-44s | %8s | %8s | %5s | %9s | %-26s | %6s |' "$@")"); }
+
+# (a) one data source on a 25-job batch, against the same plan without it.
+{ echo '{"batches":['; seed_batch batch-25 25; echo ','; seed_batch batch-1000 1000; echo ']}'; } >"$work/seed-a.json"
+start_fake "$work/seed-a.json"
+floor_dir="$(workspace floor 'output "x" { value = "no data source" }')"
+one_dir="$(workspace one 'data "nova_scoring_batch" "b" {
+  job_id           = "job-bench"
+  scoring_batch_id = "batch-25"
+}
+output "status" { value = data.nova_scoring_batch.b.status }')"
+big_dir="$(workspace big 'data "nova_scoring_batch" "b" {
+  job_id           = "job-bench"
+  scoring_batch_id = "batch-1000"
+}
+output "status" { value = data.nova_scoring_batch.b.status }')"
+: >"$work/floor.t"; : >"$work/one.t"; : >"$work/big.t"; : >"$work/one.rss"; : >"$work/big.rss"
+timed "$floor_dir" >/dev/null # warm the page cache
+for ((r = 0; r < runs; r++)); do
+  timed "$floor_dir" >>"$work/floor.t"
+  NOVA_BENCH_RSS="$work/one.rss" timed "$one_dir" >>"$work/one.t"
+  NOVA_BENCH_RSS="$work/big.rss" timed "$big_dir" >>"$work/big.t"
+done
+floor="$(median <"$work/floor.t")"
+one="$(median <"$work/one.t")"
+big="$(median <"$work/big.t")"
+stop_fake
+row "plan, no data source (floor)" "$(printf %.2f "$floor")" "0" "0" "-" "1.00 (floor)" "goal"
+row "plan, 1 data source, 25-job batch" "$(printf %.2f "$one")" "$runs" "0" "$(max_rss_mib "$work/one.rss")" "$(calc "$one / $floor" | xargs printf %.2f) x floor" "<1.15"
+row "plan, 1 data source, 1,000-job batch" "$(printf %.2f "$big")" "$runs" "0" "$(max_rss_mib "$work/big.rss")" "$(calc "$big / $floor" | xargs printf %.2f) x floor" "RSS<64"
+
+# (b) many data sources under novafake's per-key limit.
+{
+  echo '{"batches":['
+  for ((i = 0; i < many; i++)); do
+    ((i > 0)) && echo ','
+    seed_batch "$(printf 'batch-%03d' "$i")" 3
+  done
+  echo ']}'
+} >"$work/seed-b.json"
+many_dir="$(workspace many "data \"nova_scoring_batch\" \"b\" {
+  count            = $many
+  job_id           = \"job-bench\"
+  scoring_batch_id = format(\"batch-%03d\", count.index)
+}
+output \"completed\" { value = length([for b in data.nova_scoring_batch.b : b if b.status == \"completed\"]) }")"
+: >"$work/many.t"; : >"$work/many.rss"; : >"$work/many.req"; : >"$work/many.429"
+for ((r = 0; r < runs; r++)); do
+  start_fake "$work/seed-b.json" -read-rate-limit "$rate"
+  NOVA_BENCH_RSS="$work/many.rss" timed "$many_dir" >>"$work/many.t"
+  stop_fake
+  count_requests >>"$work/many.req"
+  count_429 >>"$work/many.429"
+done
+many_t="$(median <"$work/many.t")"
+many_floor="$(calc "$many / $rate + $floor")"
+row "plan, $many data sources, $rate req/s limit" "$(printf %.2f "$many_t")" "$(median <"$work/many.req")" "$(sort -n "$work/many.429" | tail -n1)" "$(max_rss_mib "$work/many.rss")" \
+  "$(calc "$many_t / $many_floor" | xargs printf %.2f) x ($many/$rate s + floor)" "<1.2, 0 429"
+
+# (c) a wait on a batch that completes wait_t seconds after the server starts.
+wait_dir="$(workspace wait "data \"nova_scoring_batch\" \"b\" {
+  job_id              = \"job-bench\"
+  scoring_batch_id    = \"batch-wait\"
+  wait_for_completion = true
+  poll_interval       = \"${poll}s\"
+}
+output \"status\" { value = data.nova_scoring_batch.b.status }")"
+{ echo '{"batches":['; seed_batch batch-wait 25 "${wait_t}s"; echo ']}'; } >"$work/seed-c.json"
+: >"$work/wait.t"; : >"$work/wait.req"; : >"$work/wait.detect"
+for ((r = 0; r < runs; r++)); do
+  start_fake "$work/seed-c.json"
+  timed "$wait_dir" >>"$work/wait.t"
+  stop_fake
+  count_requests >>"$work/wait.req"
+  # The last GET is the one that saw the batch finished.
+  last="$(grep ' GET ' "$work/fake.log" | tail -n1 | awk '{ print $2 " " $3 }')"
+  last_s="$(date -d "$last" +%s.%N)"
+  calc "$last_s - ($fake_started + $wait_t)" >>"$work/wait.detect"
+done
+wait_time="$(median <"$work/wait.t")"
+row "wait, batch done after ${wait_t}s, poll ${poll}s" "$(printf %.2f "$wait_time")" "$(median <"$work/wait.req")" "0" "-" \
+  "$(calc "$wait_time / ($wait_t + $poll)" | xargs printf %.2f) x (T + poll)" "detect<$(calc "$poll + 0.5" | xargs printf %.1f)s"
+detect="$(median <"$work/wait.detect")"
+
+echo
+printf '| %-44s | %8s | %8s | %5s | %9s | %-26s | %6s |\n' "scenario (median of $runs)" "wall s" "requests" "429s" "RSS MiB" "ratio" "target"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "----------" "----------" "-------" "-----------" "----------------------------" "--------"
+printf '%s\n' "${rows[@]}"
+echo
+echo "wait: completion to detection $(printf %.2f "$detect") s (goal <= poll_interval + 0.5 s = $(calc "$poll + 0.5" | xargs printf %.1f) s);" \
+  "requests $(median <"$work/wait.req") (goal <= ceil(T/poll) + 2 = $(( (wait_t + poll - 1) / poll + 2 )))"
