@@ -88,7 +88,7 @@ timed() {
   calc "$end - $start"
 }
 
-calc() { awk "BEGIN { printf \"%.4f\", $* }"; }
+calc() { awk "BEGIN { printf \"%.4f\\n\", $* }"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 max_rss_mib() { sort -n "$1" | tail -n1 | awk '{ printf "%.1f", $1 / 1024 }'; }
 count_requests() { grep -c ' GET ' "$work/fake.log" || true; }

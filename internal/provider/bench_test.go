@@ -47,7 +47,7 @@ func BenchmarkReadToState(b *testing.B) {
 
 // batchConfigValue is the configuration Terraform would send for a
 // nova_scoring_batch with only its ids set.
-func batchConfigValue(b *testing.B, ds datasource.DataSource, jobID, batchID string) tfsdk.Config {
+func batchConfigValue(b testing.TB, ds datasource.DataSource, jobID, batchID string) tfsdk.Config {
 	ctx := context.Background()
 	var sr datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)

@@ -1,0 +1,18 @@
+# Advance a candidate only when their score is at least 7.
+data "nova_scoring_job" "screening" {
+  job_id              = "job-123"
+  application_id      = "app-002"
+  scoring_job_id      = "sj-002"
+  wait_for_completion = true
+}
+
+resource "terraform_data" "invite_to_interview" {
+  input = data.nova_scoring_job.screening.application_id
+
+  lifecycle {
+    precondition {
+      condition     = data.nova_scoring_job.screening.status == "completed" && data.nova_scoring_job.screening.score >= 7
+      error_message = "Application ${data.nova_scoring_job.screening.application_id} is not ready for an interview: status ${data.nova_scoring_job.screening.status}, score ${coalesce(data.nova_scoring_job.screening.score, 0)}."
+    }
+  }
+}
