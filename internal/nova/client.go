@@ -74,7 +74,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		base, ok := http.DefaultTransport.(*http.Transport)
+		if !ok {
+			return nil, fmt.Errorf("http.DefaultTransport is a %T, not an *http.Transport; pass Config.Transport", http.DefaultTransport)
+		}
+		t := base.Clone()
 		// Verification stays on whatever the environment says; there is
 		// deliberately no switch to turn it off.
 		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}

@@ -112,7 +112,7 @@ func TestFaultMatrix(t *testing.T) {
 			t.Parallel()
 			c, s, id := newTestClient(t, Config{RequestTimeout: tt.timeout})
 			s.InjectFaults(tt.faults...)
-			res, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant)
+			res, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
 			if n := settledRequests(s, tt.requests); n != tt.requests {
 				t.Errorf("server saw %d requests, want %d", n, tt.requests)
 			}
@@ -137,26 +137,28 @@ func TestFaultMatrix(t *testing.T) {
 
 func TestHugeBodyMemoryIsBounded(t *testing.T) {
 	c, s, id := newTestClient(t, Config{})
-	s.InjectFaults(novafake.Fault{Kind: novafake.FaultHugeBody, Size: 256 << 20})
+	const size = 1 << 30
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultHugeBody, Size: size})
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant)
+	_, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
 	runtime.ReadMemStats(&after)
 	if err == nil {
 		t.Fatal("want an error")
 	}
-	// The client itself allocates about the cap; allow the fake's own
-	// streaming buffers on top of that.
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4*uint64(DefaultMaxBodyBytes) {
-		t.Fatalf("reading a 256 MiB body allocated %d MiB", grew>>20)
+	// The client reads about the cap (with io.ReadAll's growth, under
+	// 3x); the fake's own streaming buffers and the race detector's
+	// bookkeeping come on top. Far below the body's size either way.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 8*uint64(DefaultMaxBodyBytes) {
+		t.Fatalf("reading a %d MiB body allocated %d MiB", size>>20, grew>>20)
 	}
 }
 
 func TestRetryAfterBeyondDeadlineReturnsNovasAnswer(t *testing.T) {
 	c, s, id := newTestClient(t, Config{})
 	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "120"})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := c.GetScoringBatch(ctx, "job-1", id, testTenant)
@@ -171,7 +173,7 @@ func TestRetryAfterBeyondDeadlineReturnsNovasAnswer(t *testing.T) {
 
 func TestNotFoundIsNotRetried(t *testing.T) {
 	c, s, _ := newTestClient(t, Config{})
-	_, err := c.GetScoringBatch(context.Background(), "job-1", "missing", testTenant)
+	_, err := c.GetScoringBatch(t.Context(), "job-1", "missing", testTenant)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "BATCH_NOT_FOUND" || apiErr.TraceID == "" || !IsNotFound(err) {
 		t.Fatalf("err = %v", err)
@@ -183,7 +185,7 @@ func TestNotFoundIsNotRetried(t *testing.T) {
 
 func TestWrappedErrorBody(t *testing.T) {
 	c, _, _ := newTestClient(t, Config{}, novafake.WithWrappedErrors())
-	_, err := c.GetScoringBatch(context.Background(), "job-1", "missing", testTenant)
+	_, err := c.GetScoringBatch(t.Context(), "job-1", "missing", testTenant)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "BATCH_NOT_FOUND" || apiErr.Message == "" {
 		t.Fatalf("err = %#v", err)
@@ -195,7 +197,7 @@ func TestOddIDsAreOneEscapedSegment(t *testing.T) {
 	if _, err := s.AddBatch(novafake.BatchSpec{Tenant: testTenant, JobID: "..", ID: "a/../b c?d#e ünï", Jobs: []novafake.JobSpec{{ApplicationID: "x"}}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.GetScoringBatch(context.Background(), "..", "a/../b c?d#e ünï", testTenant)
+	res, err := c.GetScoringBatch(t.Context(), "..", "a/../b c?d#e ünï", testTenant)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +221,7 @@ func TestPacingAvoidsRateLimit(t *testing.T) {
 	errs := make(chan error, 40)
 	for range 40 {
 		wg.Go(func() {
-			if _, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant); err != nil {
+			if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err != nil {
 				errs <- err
 			}
 		})
@@ -239,7 +241,7 @@ func TestRateLimitedAnswerPausesTheClient(t *testing.T) {
 	c, s, id := newTestClient(t, Config{RetryWaitMax: time.Millisecond})
 	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "1"})
 	start := time.Now()
-	if _, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant); err != nil {
+	if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took < 900*time.Millisecond {
@@ -250,7 +252,7 @@ func TestRateLimitedAnswerPausesTheClient(t *testing.T) {
 func TestCancellationStopsRetries(t *testing.T) {
 	c, s, id := newTestClient(t, Config{RetryWaitMin: time.Minute, RetryWaitMax: time.Minute})
 	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 503})
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := c.GetScoringBatch(ctx, "job-1", id, testTenant)
@@ -284,7 +286,7 @@ func TestLogsNameTheRequestButNotTheKey(t *testing.T) {
 	log := &captureLogger{}
 	c, s, id := newTestClient(t, Config{Logger: log})
 	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 500})
-	if _, err := c.GetScoringBatch(context.Background(), "job-1", id, testTenant); err != nil {
+	if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err != nil {
 		t.Fatal(err)
 	}
 	all := strings.Join(log.lines, "\n")

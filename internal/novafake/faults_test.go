@@ -139,7 +139,7 @@ func TestHugeBodyExactSize(t *testing.T) {
 func TestStallEndsWhenClientCancels(t *testing.T) {
 	s, ts := start(t)
 	s.InjectFaults(Fault{Kind: FaultStallMidBody})
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	resp, err := ts.Client().Do(newGet(t, ts.URL+batchPath("j", "b")).WithContext(ctx))
 	if err != nil {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -18,7 +17,7 @@ import (
 // decode a batch body and build the state value Terraform receives.
 // Compare it with BenchmarkFloorUnmarshalAny on the same bodies.
 func BenchmarkReadToState(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
 	if !ok {
 		b.Fatal("unexpected data source type")
@@ -48,7 +47,7 @@ func BenchmarkReadToState(b *testing.B) {
 // batchConfigValue is the configuration Terraform would send for a
 // nova_scoring_batch with only its ids set.
 func batchConfigValue(b testing.TB, ds datasource.DataSource, jobID, batchID string) tfsdk.Config {
-	ctx := context.Background()
+	ctx := b.Context()
 	var sr datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
 	typ, ok := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)

@@ -19,11 +19,20 @@ var buildOnce struct {
 	out []byte
 }
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildOnce.dir != "" {
+		_ = os.RemoveAll(buildOnce.dir)
+	}
+	os.Exit(code)
+}
+
 // builtProvider compiles the provider once per test run.
 func builtProvider(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		buildOnce.dir, buildOnce.err = os.MkdirTemp("", "nova-provider-bin")
+		// One build serves every test of the run; TestMain removes it.
+		buildOnce.dir, buildOnce.err = os.MkdirTemp("", "nova-provider-bin") //nolint:usetesting // outlives any one test
 		if buildOnce.err != nil {
 			return
 		}

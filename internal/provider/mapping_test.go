@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"math/big"
 	"testing"
 
@@ -28,7 +27,7 @@ func TestBatchMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, include := range []bool{true, false} {
-		raw, err := ds.stateValue(context.Background(), config, res, include)
+		raw, err := ds.stateValue(t.Context(), config, res, include)
 		if err != nil {
 			t.Fatal(err)
 		}

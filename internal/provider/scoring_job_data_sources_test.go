@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -19,11 +18,11 @@ import (
 func schemaOf(t *testing.T, ds datasource.DataSource) schema.Schema {
 	t.Helper()
 	var resp datasource.SchemaResponse
-	ds.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	ds.Schema(t.Context(), datasource.SchemaRequest{}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
-	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
+	if diags := resp.Schema.ValidateImplementation(t.Context()); diags.HasError() {
 		t.Fatal(diags)
 	}
 	return resp.Schema
@@ -73,7 +72,7 @@ func TestEveryAttributeIsDescribed(t *testing.T) {
 	}
 	for _, ds := range []datasource.DataSource{newScoringBatchDataSource(), newScoringJobDataSource(), newApplicationScoreDataSource()} {
 		var meta datasource.MetadataResponse
-		ds.Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "nova"}, &meta)
+		ds.Metadata(t.Context(), datasource.MetadataRequest{ProviderTypeName: "nova"}, &meta)
 		check(meta.TypeName+".", schemaOf(t, ds).Attributes)
 	}
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 func TestAPIKeyValidatorNeverEchoesTheKey(t *testing.T) {
 	for _, key := range []string{"live_SECRETMATERIAL", "sk_test_SECRET MATERIAL", "sk_test_SECRETMATERIAL\n", "SECRETMATERIAL", "sk_test_"} {
 		var resp validator.StringResponse
-		apiKeyValidator{}.ValidateString(context.Background(), validator.StringRequest{
+		apiKeyValidator{}.ValidateString(t.Context(), validator.StringRequest{
 			Path: path.Root("api_key"), ConfigValue: types.StringValue(key),
 		}, &resp)
 		if !resp.Diagnostics.HasError() {
@@ -27,7 +26,7 @@ func TestAPIKeyValidatorNeverEchoesTheKey(t *testing.T) {
 	}
 	for _, key := range []string{"sk_test_abc", "sk_live_0123456789abcdef"} {
 		var resp validator.StringResponse
-		apiKeyValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("api_key"), ConfigValue: types.StringValue(key)}, &resp)
+		apiKeyValidator{}.ValidateString(t.Context(), validator.StringRequest{Path: path.Root("api_key"), ConfigValue: types.StringValue(key)}, &resp)
 		if resp.Diagnostics.HasError() {
 			t.Errorf("%q: unexpected error %v", key, resp.Diagnostics)
 		}

@@ -35,8 +35,10 @@ func BenchmarkWaitDetection(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		read := func(ctx context.Context) (*nova.BatchResult, error) { return c.GetScoringBatch(ctx, testJob, id, testTenant) }
-		res, err := wait(context.Background(), newPoller(interval), read, func(r *nova.BatchResult) bool { return r.Batch.Status.Finished() })
+		read := func(ctx context.Context) (*nova.BatchResult, error) {
+			return c.GetScoringBatch(ctx, testJob, id, testTenant)
+		}
+		res, err := wait(b.Context(), newPoller(interval), read, func(r *nova.BatchResult) bool { return r.Batch.Status.Finished() })
 		if err != nil || res.Batch.Status != nova.StatusCompleted {
 			b.Fatalf("wait: %v", err)
 		}

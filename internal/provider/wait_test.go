@@ -58,7 +58,7 @@ var transientErr = &nova.APIError{StatusCode: 503, Code: "SERVICE_UNAVAILABLE", 
 func TestWaitPendingThenCompleted(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
 	read, calls := script(step{status: nova.StatusPending}, step{status: nova.StatusPending}, step{status: nova.StatusCompleted})
-	got, err := wait(context.Background(), clock.poller(5*time.Second), read, finished)
+	got, err := wait(t.Context(), clock.poller(5*time.Second), read, finished)
 	if err != nil || got != nova.StatusCompleted {
 		t.Fatalf("got %v, %v", got, err)
 	}
@@ -70,7 +70,7 @@ func TestWaitPendingThenCompleted(t *testing.T) {
 func TestWaitStopsAtOnceOnFailed(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
 	read, calls := script(step{status: nova.StatusPending}, step{status: nova.StatusFailed}, step{status: nova.StatusCompleted})
-	got, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	got, err := wait(t.Context(), clock.poller(time.Second), read, finished)
 	if err != nil || got != nova.StatusFailed || calls.Load() != 2 {
 		t.Fatalf("got %v, %v after %d reads", got, err, calls.Load())
 	}
@@ -78,7 +78,7 @@ func TestWaitStopsAtOnceOnFailed(t *testing.T) {
 
 func TestWaitTimeoutReportsLastState(t *testing.T) {
 	clock := &fakeClock{now: time.Now()}
-	ctx, cancel := context.WithDeadline(context.Background(), clock.now.Add(12*time.Second))
+	ctx, cancel := context.WithDeadline(t.Context(), clock.now.Add(12*time.Second))
 	defer cancel()
 	// The deadline is real time; the fake clock only decides sleep lengths,
 	// so end the context when the poller would have slept past it.
@@ -95,7 +95,7 @@ func TestWaitTimeoutReportsLastState(t *testing.T) {
 }
 
 func TestWaitNeverSleepsPastDeadline(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
 	defer cancel()
 	read, _ := script(step{status: nova.StatusPending})
 	start := time.Now()
@@ -112,7 +112,7 @@ func TestWaitToleratesTransientErrorsThenSucceeds(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
 	read, calls := script(step{err: transientErr}, step{err: io.ErrUnexpectedEOF}, step{status: nova.StatusPending},
 		step{err: transientErr}, step{err: transientErr}, step{err: transientErr}, step{status: nova.StatusCompleted})
-	got, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	got, err := wait(t.Context(), clock.poller(time.Second), read, finished)
 	if err != nil || got != nova.StatusCompleted || calls.Load() != 7 {
 		t.Fatalf("got %v, %v after %d reads; the count of transient errors must reset on success", got, err, calls.Load())
 	}
@@ -121,7 +121,7 @@ func TestWaitToleratesTransientErrorsThenSucceeds(t *testing.T) {
 func TestWaitGivesUpAfterTooManyTransientErrors(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
 	read, calls := script(step{status: nova.StatusPending}, step{err: transientErr})
-	_, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	_, err := wait(t.Context(), clock.poller(time.Second), read, finished)
 	var we *waitError
 	if !errors.As(err, &we) || !errors.Is(err, errTooManyTransient) || calls.Load() != 1+maxTransientFailures+1 {
 		t.Fatalf("err %v after %d reads", err, calls.Load())
@@ -132,7 +132,7 @@ func TestWaitStopsOnPermanentError(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
 	notFound := &nova.APIError{StatusCode: 404, Code: "BATCH_NOT_FOUND"}
 	read, calls := script(step{status: nova.StatusPending}, step{err: notFound})
-	_, err := wait(context.Background(), clock.poller(time.Second), read, finished)
+	_, err := wait(t.Context(), clock.poller(time.Second), read, finished)
 	if !errors.Is(err, notFound) || calls.Load() != 2 {
 		t.Fatalf("err %v after %d reads", err, calls.Load())
 	}
@@ -142,7 +142,7 @@ func TestWaitHonoursRetryAfter(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
 	limited := &nova.APIError{StatusCode: 429, Retryable: true, RetryAfter: 9 * time.Second}
 	read, _ := script(step{err: limited}, step{status: nova.StatusCompleted})
-	if _, err := wait(context.Background(), clock.poller(time.Second), read, finished); err != nil {
+	if _, err := wait(t.Context(), clock.poller(time.Second), read, finished); err != nil {
 		t.Fatal(err)
 	}
 	if clock.slept[0] != 9*time.Second {
@@ -151,7 +151,7 @@ func TestWaitHonoursRetryAfter(t *testing.T) {
 }
 
 func TestWaitCancellationEndsPromptly(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	read, _ := script(step{status: nova.StatusPending})
 	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
 	start := time.Now()

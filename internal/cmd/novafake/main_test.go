@@ -58,7 +58,7 @@ func TestRunServesSeedAndShutsDown(t *testing.T) {
 	if err := os.WriteFile(seed, []byte(`{"batches":[{"tenant":"acme","jobId":"job-1","id":"b1","jobs":[{"applicationId":"a"}]}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var stderr lockedBuffer
 	done := make(chan error, 1)
@@ -116,7 +116,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-seed", "/nonexistent/seed.json"},
 		{"extra"},
 	} {
-		if err := run(context.Background(), args, io.Discard); err == nil {
+		if err := run(t.Context(), args, io.Discard); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
 	}

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# `make demo`: the provider end to end against a local Nova API server, with no credentials.
+#
+#  1. builds the provider and the local Nova server (novafake) into .bin/
+#  2. points terraform at the local build through dev_overrides (no `terraform init`)
+#  3. starts novafake on loopback, seeded with examples/demo/seed.json
+#  4. plans and applies examples/demo: waits for a batch that is still scoring, gates on scores
+#  5. applies examples/demo/failed: a postcondition stops the run on a failed batch (expected)
+#
+# Exits non-zero when any step does not behave as described. Stops the server on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin_dir="${root}/.bin"
+cd "${root}"
+
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
+  bold=$'\033[1m' green=$'\033[32m' red=$'\033[31m' dim=$'\033[2m' reset=$'\033[0m'
+  tf_color=()
+else
+  bold='' green='' red='' dim='' reset=''
+  tf_color=(-no-color)
+fi
+
+step=0
+section() {
+  step=$((step + 1))
+  printf '\n%s==> %d. %s%s\n' "${bold}" "${step}" "$*" "${reset}"
+}
+info() { printf '    %s\n' "$*"; }
+ok() { printf '    %sOK%s %s\n' "${green}" "${reset}" "$*"; }
+fail() {
+  printf '\n%sDEMO FAILED:%s %s\n' "${red}${bold}" "${reset}" "$*" >&2
+  exit 1
+}
+# Runs a command with its output indented; returns the command's exit status.
+run() {
+  local shown="" arg
+  for arg in "$@"; do
+    if [[ "${arg}" =~ [[:space:]] ]]; then shown+=" '${arg}'"; else shown+=" ${arg}"; fi
+  done
+  printf '    %s$%s%s\n' "${dim}" "${shown}" "${reset}"
+  local rc=0
+  "$@" 2>&1 | sed 's/^/    | /' || rc=$?
+  return "${rc}"
+}
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/nova-demo.XXXXXX")"
+fake_pid=""
+cleanup() {
+  local rc=$?
+  if [[ -n "${fake_pid}" ]] && kill -0 "${fake_pid}" 2>/dev/null; then
+    kill "${fake_pid}" 2>/dev/null || true
+    wait "${fake_pid}" 2>/dev/null || true
+  fi
+  rm -rf "${tmp}"
+  exit "${rc}"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+printf '%sterraform-provider-nova demo%s: a local Nova API, no credentials, nothing billed.\n' "${bold}" "${reset}"
+
+# ---------------------------------------------------------------------------------------------
+section "Build the provider and the local Nova server"
+mkdir -p "${bin_dir}"
+start=$(date +%s)
+run go build -trimpath -ldflags "-X main.version=demo" -o "${bin_dir}/terraform-provider-nova" . ||
+  fail "go build of the provider failed"
+run go build -trimpath -o "${bin_dir}/novafake" ./internal/cmd/novafake ||
+  fail "go build of ./internal/cmd/novafake failed"
+ok "built .bin/terraform-provider-nova and .bin/novafake in $(($(date +%s) - start))s"
+
+tf="$("${root}/scripts/ensure-terraform.sh")" || fail "no usable terraform binary"
+export CHECKPOINT_DISABLE=1
+info "terraform: ${tf} ($("${tf}" version 2>/dev/null | head -n 1))"
+
+# ---------------------------------------------------------------------------------------------
+section "Point terraform at the local build (dev_overrides, no terraform init)"
+export TF_CLI_CONFIG_FILE="${tmp}/terraformrc"
+cat >"${TF_CLI_CONFIG_FILE}" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/dweet/nova" = "${bin_dir}"
+  }
+  direct {}
+}
+EOF
+export TF_IN_AUTOMATION=1
+unset TF_WORKSPACE
+sed 's/^/    | /' "${TF_CLI_CONFIG_FILE}"
+ok "TF_CLI_CONFIG_FILE=${TF_CLI_CONFIG_FILE}"
+
+# ---------------------------------------------------------------------------------------------
+section "Start the local Nova server (novafake) on loopback"
+addr_file="${tmp}/addr"
+"${bin_dir}/novafake" -listen 127.0.0.1:0 -addr-file "${addr_file}" \
+  -seed "${root}/examples/demo/seed.json" -quiet >"${tmp}/novafake.log" 2>&1 &
+fake_pid=$!
+for _ in $(seq 1 100); do
+  [[ -s "${addr_file}" ]] && break
+  if ! kill -0 "${fake_pid}" 2>/dev/null; then
+    sed 's/^/    | /' "${tmp}/novafake.log" >&2
+    fail "novafake exited before it was ready"
+  fi
+  sleep 0.1
+done
+[[ -s "${addr_file}" ]] || fail "novafake did not write ${addr_file} within 10 s"
+sleep 0.1 # let the writer finish the line
+base_url="$(tr -d '[:space:]' <"${addr_file}")"
+[[ "${base_url}" == *"://"* ]] || base_url="http://${base_url}"
+
+export NOVA_BASE_URL="${base_url}"
+export NOVA_API_KEY="sk_test_demo_0000000000000000"
+export NOVA_TENANT_ID="acme-corp"
+ok "novafake (pid ${fake_pid}) serves ${NOVA_BASE_URL}"
+info "NOVA_BASE_URL=${NOVA_BASE_URL}"
+info "NOVA_API_KEY=sk_test_... (a sandbox key; novafake accepts any sk_test_/sk_live_ key)"
+info "NOVA_TENANT_ID=${NOVA_TENANT_ID}"
+info "seeded batches: batch-completed (done), batch-slow (done after 3 polls), batch-failed (1 job failed)"
+
+# ---------------------------------------------------------------------------------------------
+section "terraform plan: read batch-completed, wait for batch-slow, check the gate"
+work="${tmp}/demo"
+mkdir -p "${work}"
+cp "${root}"/examples/demo/*.tf "${work}/"
+info "working directory: ${work} (a copy of examples/demo/*.tf)"
+start=$(date +%s)
+# Provider INFO logs go to a file: one line per poll, shown below.
+plan_log="${tmp}/plan-provider.log"
+TF_LOG_PROVIDER=INFO TF_LOG_PATH="${plan_log}" \
+  run "${tf}" -chdir="${work}" plan -input=false -compact-warnings ${tf_color[@]+"${tf_color[@]}"} ||
+  fail "terraform plan failed (see above)"
+ok "plan finished in $(($(date +%s) - start))s: the wait on batch-slow happened during plan, because its id is known"
+polls="$(grep 'Read Nova scoring batch' "${plan_log}" 2>/dev/null | grep 'scoring_batch_id=batch-slow' || true)"
+if [[ -n "${polls}" ]]; then
+  info "polls of batch-slow (from TF_LOG_PROVIDER=INFO):"
+  while IFS= read -r line; do
+    fields=""
+    for key in status completed_jobs failed_jobs pending_jobs total_jobs; do
+      fields+=" $(grep -oE "${key}=[^ ]+" <<<"${line}" | head -n 1 || true)"
+    done
+    info "  ${line%% *}${fields}"
+  done <<<"${polls}"
+fi
+if grep -qF "${NOVA_API_KEY}" "${plan_log}" 2>/dev/null; then
+  fail "the API key appears in the provider's log"
+fi
+
+# ---------------------------------------------------------------------------------------------
+section "terraform apply: the precondition on terraform_data.promote passes"
+run "${tf}" -chdir="${work}" apply -input=false -auto-approve -compact-warnings ${tf_color[@]+"${tf_color[@]}"} ||
+  fail "terraform apply failed (see above)"
+ok "applied"
+
+# ---------------------------------------------------------------------------------------------
+section "Outputs: status, counts and scores"
+run "${tf}" -chdir="${work}" output ${tf_color[@]+"${tf_color[@]}"} || fail "terraform output failed"
+status_json="$("${tf}" -chdir="${work}" output -json status)" || fail "terraform output -json status failed"
+for batch in batch-completed batch-slow; do
+  if ! tr -d '[:space:]' <<<"${status_json}" | grep -q "\"${batch}\":\"completed\""; then
+    fail "expected ${batch} to be completed, got ${status_json}"
+  fi
+done
+ok "both batches are completed and every score passed the gate"
+
+# ---------------------------------------------------------------------------------------------
+section "A failed batch: the postcondition must stop the run"
+failed_work="${tmp}/failed"
+mkdir -p "${failed_work}"
+cp "${root}"/examples/demo/failed/*.tf "${failed_work}/"
+info "working directory: ${failed_work} (a copy of examples/demo/failed/*.tf)"
+info "batch-failed has 2 completed jobs and 1 failed job (RESUME_FETCH_FAILED); this apply is expected to fail."
+failed_log="${tmp}/failed.log"
+rc=0
+run "${tf}" -chdir="${failed_work}" apply -input=false -auto-approve -compact-warnings -no-color >"${failed_log}" 2>&1 || rc=$?
+cat "${failed_log}"
+if [[ "${rc}" -eq 0 ]]; then
+  fail "terraform apply on batch-failed succeeded: the postcondition did not stop it"
+fi
+# Terraform wraps long messages: compare with whitespace squeezed.
+flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${failed_log}" | tr -s '[:space:]' ' ')"
+if [[ "${flat}" != *"postcondition failed"* || "${flat}" != *"batch-failed"* ]]; then
+  fail "terraform apply on batch-failed failed, but not because of the postcondition (see above)"
+fi
+if [[ -n "$("${tf}" -chdir="${failed_work}" state list 2>/dev/null || true)" ]]; then
+  fail "the failed run still recorded resources in state"
+fi
+ok "the apply stopped with the postcondition's message (exit ${rc}): that is the gate working"
+info "nothing downstream (terraform_data.publish_shortlist) was planned or created."
+
+# ---------------------------------------------------------------------------------------------
+printf '\n%s%sDemo complete.%s Stopping the local Nova server.\n' "${green}" "${bold}" "${reset}"
