@@ -98,7 +98,7 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 // terminal status.
 func waitArguments(ctx context.Context, defaultInterval time.Duration) map[string]schema.Attribute {
 	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: fmt.Sprintf("How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `%s`.", defaultReadTimeout),
+		ReadDescription: "How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `20m`.", // defaultReadTimeout
 	}).(schema.SingleNestedAttribute)
 	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
 	return map[string]schema.Attribute{
