@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,8 +61,11 @@ func newCLIWorkspace(t *testing.T, mainTF string, env ...string) *cliWorkspace {
 	bin := builtProvider(t)
 	dir := t.TempDir()
 	rc := filepath.Join(dir, "terraformrc")
+	// OpenTofu resolves "dweet/nova" at its own registry; honour the same
+	// variable the testing framework does.
+	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
 	writeFile(t, rc, `provider_installation {
-  dev_overrides { "registry.terraform.io/dweet/nova" = "`+bin+`" }
+  dev_overrides { "`+host+`/dweet/nova" = "`+bin+`" }
   direct {}
 }
 `)
