@@ -121,6 +121,21 @@ done
 floor="$(median <"$work/floor.t")"
 one="$(median <"$work/one.t")"
 big="$(median <"$work/big.t")"
+# Where the difference goes: how often Terraform starts the provider, and
+# how long the provider spends serving its calls (from terraform-plugin-go's
+# "Served request" trace lines).
+breakdown() {
+  (cd "$1" && TF_LOG=TRACE TF_LOG_PATH="$work/trace.log" "$tf" plan -input=false -no-color >/dev/null 2>&1)
+  local launches rpc read
+  launches="$(grep -c 'provider: starting plugin' "$work/trace.log" || true)"
+  rpc="$(grep 'Served request' "$work/trace.log" | grep -o 'tf_req_duration_ms=[0-9]*' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
+  read="$(grep 'Served request' "$work/trace.log" | grep 'tf_rpc=ReadDataSource' | grep -o 'tf_req_duration_ms=[0-9]*' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
+  rm -f "$work/trace.log"
+  echo "$launches provider starts, ${rpc} ms serving calls (ReadDataSource ${read} ms)"
+}
+floor_breakdown="$(breakdown "$floor_dir")"
+one_breakdown="$(breakdown "$one_dir")"
+big_breakdown="$(breakdown "$big_dir")"
 stop_fake
 row "plan, no data source (floor)" "$(printf %.2f "$floor")" "0" "0" "-" "1.00 (floor)" "goal"
 row "plan, 1 data source, 25-job batch" "$(printf %.2f "$one")" "$runs" "0" "$(max_rss_mib "$work/one.rss")" "$(calc "$one / $floor" | xargs printf %.2f) x floor" "<1.15"
@@ -184,5 +199,6 @@ printf '| %-44s | %8s | %8s | %5s | %9s | %-26s | %6s |\n' "scenario (median of 
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "----------" "----------" "-------" "-----------" "----------------------------" "--------"
 printf '%s\n' "${rows[@]}"
 echo
+echo "where the time goes (one traced run each): floor: $floor_breakdown; 1 data source: $one_breakdown; 1,000 jobs: $big_breakdown"
 echo "wait: completion to detection $(printf %.2f "$detect") s (goal <= poll_interval + 0.5 s = $(calc "$poll + 0.5" | xargs printf %.1f) s);" \
   "requests $(median <"$work/wait.req") (goal <= ceil(T/poll) + 2 = $(( (wait_t + poll - 1) / poll + 2 )))"
