@@ -139,8 +139,9 @@ one_breakdown="$(breakdown "$one_dir")"
 big_breakdown="$(breakdown "$big_dir")"
 stop_fake
 row "plan, no data source (floor)" "$(printf %.2f "$floor")" "0" "0" "-" "1.00 (floor)" "goal"
-row "plan, 1 data source, 25-job batch" "$(printf %.2f "$one")" "$runs" "0" "$(max_rss_mib "$work/one.rss")" "$(calc "$one / $floor" | xargs printf %.2f) x floor" "<1.15"
-row "plan, 1 data source, 1,000-job batch" "$(printf %.2f "$big")" "$runs" "0" "$(max_rss_mib "$work/big.rss")" "$(calc "$big / $floor" | xargs printf %.2f) x floor" "RSS<64"
+per_plan() { calc "$(grep -c " GET /v1/jobs/job-bench/scoring-batches/$1 " "$work/fake.log" || true) / $runs" | xargs printf %.0f; }
+row "plan, 1 data source, 25-job batch" "$(printf %.2f "$one")" "$(per_plan batch-25)" "0" "$(max_rss_mib "$work/one.rss")" "$(calc "$one / $floor" | xargs printf %.2f) x floor" "<1.15"
+row "plan, 1 data source, 1,000-job batch" "$(printf %.2f "$big")" "$(per_plan batch-1000)" "0" "$(max_rss_mib "$work/big.rss")" "$(calc "$big / $floor" | xargs printf %.2f) x floor" "RSS<64"
 
 # (b) many data sources under novafake's per-key limit.
 {

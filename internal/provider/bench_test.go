@@ -13,17 +13,14 @@ import (
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
-// BenchmarkReadToState is the data source's read path without the network:
-// decode a batch body and build the state value Terraform receives.
-// Compare it with BenchmarkFloorUnmarshalAny on the same bodies.
-func BenchmarkReadToState(b *testing.B) {
-	ctx := b.Context()
-	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
-	if !ok {
-		b.Fatal("unexpected data source type")
-	}
-	config := batchConfigValue(b, ds, "job-bench", "batch-bench")
-	for _, n := range []int{25, 100, 1000} {
+// The read path's benchmarks share one set of sample bodies (rendered by
+// novafake) and one floor, so that their ratios come from the same run:
+// Nova's batch limit (25 jobs), its old one (100), and a thousand to show
+// how the cost grows.
+var benchSizes = []int{25, 100, 1000}
+
+func benchSamples(b *testing.B, fn func(b *testing.B, body []byte)) {
+	for _, n := range benchSizes {
 		body, err := novafake.SampleBatchBody(n)
 		if err != nil {
 			b.Fatal(err)
@@ -31,17 +28,54 @@ func BenchmarkReadToState(b *testing.B) {
 		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
-			for b.Loop() {
-				res, err := nova.DecodeBatch(body)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := ds.stateValue(ctx, config, res, true); err != nil {
-					b.Fatal(err)
-				}
-			}
+			fn(b, body)
 		})
 	}
+}
+
+// BenchmarkFloorUnmarshalAny is the floor: a plain encoding/json unmarshal
+// of the same bytes into map[string]any.
+func BenchmarkFloorUnmarshalAny(b *testing.B) {
+	benchSamples(b, func(b *testing.B, body []byte) {
+		for b.Loop() {
+			var v map[string]any
+			if err := json.Unmarshal(body, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeBatch is the client's decoding and normalisation.
+func BenchmarkDecodeBatch(b *testing.B) {
+	benchSamples(b, func(b *testing.B, body []byte) {
+		for b.Loop() {
+			if _, err := nova.DecodeBatch(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkReadToState is the data source's read path without the network:
+// decode a batch body and build the state value Terraform receives.
+func BenchmarkReadToState(b *testing.B) {
+	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
+	if !ok {
+		b.Fatal("unexpected data source type")
+	}
+	config := batchConfigValue(b, ds, "job-bench", "batch-bench")
+	benchSamples(b, func(b *testing.B, body []byte) {
+		for b.Loop() {
+			res, err := nova.DecodeBatch(body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := ds.stateValue(b.Context(), config, res, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // batchConfigValue is the configuration Terraform would send for a
@@ -61,23 +95,4 @@ func batchConfigValue(b testing.TB, ds datasource.DataSource, jobID, batchID str
 	attrs["job_id"] = tftypes.NewValue(tftypes.String, jobID)
 	attrs["scoring_batch_id"] = tftypes.NewValue(tftypes.String, batchID)
 	return tfsdk.Config{Schema: sr.Schema, Raw: tftypes.NewValue(typ, attrs)}
-}
-
-func BenchmarkFloorUnmarshalAny(b *testing.B) {
-	for _, n := range []int{25, 100, 1000} {
-		body, err := novafake.SampleBatchBody(n)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				var v map[string]any
-				if err := json.Unmarshal(body, &v); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
 }
