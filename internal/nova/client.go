@@ -74,13 +74,13 @@ func New(cfg Config) (*Client, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		base, ok := http.DefaultTransport.(*http.Transport)
+		def, ok := http.DefaultTransport.(*http.Transport)
 		if !ok {
 			return nil, fmt.Errorf("http.DefaultTransport is a %T, not an *http.Transport; pass Config.Transport", http.DefaultTransport)
 		}
-		t := base.Clone()
-		// Verification stays on whatever the environment says; there is
-		// deliberately no switch to turn it off.
+		// A clone keeps the proxy settings (HTTPS_PROXY, NO_PROXY). TLS
+		// verification is always on: there is deliberately no switch.
+		t := def.Clone()
 		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		transport = t
 	}

@@ -178,7 +178,7 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 		kind:        d.kind,
 		description: d.subject(args.ids),
 		tenant:      tenant,
-		environment: keyEnvironment(d.data.apiKey),
+		environment: d.data.environment,
 		notFound:    d.notFound,
 	}
 	if !d.data.ready(t, &resp.Diagnostics) {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -52,10 +53,9 @@ type providerModel struct {
 // providerData is what Configure hands to every data source: one client per
 // configured provider, so that all reads share its rate limiter.
 type providerData struct {
-	client   *nova.Client // nil when no API key is configured
-	apiKey   string       // only to name the key's environment in diagnostics
-	tenantID string
-	baseURL  string
+	client      *nova.Client // nil when no API key is configured
+	environment string       // sandbox or production, from the key's prefix
+	tenantID    string
 }
 
 func (p *novaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -109,33 +109,34 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	unknown := map[string]bool{
-		"api_key":         cfg.APIKey.IsUnknown(),
-		"tenant_id":       cfg.TenantID.IsUnknown(),
-		"base_url":        cfg.BaseURL.IsUnknown(),
-		"max_retries":     cfg.MaxRetries.IsUnknown(),
-		"request_timeout": cfg.RequestTimeout.IsUnknown(),
+	settings := []struct {
+		name  string
+		value attr.Value
+	}{
+		{"api_key", cfg.APIKey}, {"tenant_id", cfg.TenantID}, {"base_url", cfg.BaseURL},
+		{"max_retries", cfg.MaxRetries}, {"request_timeout", cfg.RequestTimeout},
 	}
-	for _, name := range []string{"api_key", "tenant_id", "base_url", "max_retries", "request_timeout"} {
-		if unknown[name] {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Nova provider setting not known until apply",
+	for _, s := range settings {
+		if s.value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(s.name), "Nova provider setting not known until apply",
 				fmt.Sprintf("The provider's %s comes from a value that Terraform only learns during apply, but the provider must be configured to read data during plan. "+
-					"Set it from a variable or a literal, or leave it out and use the environment variable, or apply the resource it depends on first with -target.", name))
+					"Set it from a variable or a literal, or leave it out and use the environment variable, or apply the resource it depends on first with -target.", s.name))
 		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
+	apiKey := settingOrEnv(cfg.APIKey, envAPIKey)
+	baseURL := cmp.Or(settingOrEnv(cfg.BaseURL, envBaseURL), nova.DefaultBaseURL)
 	data := &providerData{
-		apiKey:   settingOrEnv(cfg.APIKey, envAPIKey),
-		tenantID: settingOrEnv(cfg.TenantID, envTenantID),
-		baseURL:  cmp.Or(settingOrEnv(cfg.BaseURL, envBaseURL), nova.DefaultBaseURL),
+		environment: keyEnvironment(apiKey),
+		tenantID:    settingOrEnv(cfg.TenantID, envTenantID),
 	}
 	// Values from the environment have not been through the schema's
 	// validators; check them here and name the variable.
-	if cfg.APIKey.IsNull() && data.apiKey != "" {
-		if problem := checkAPIKey(data.apiKey); problem != "" {
+	if cfg.APIKey.IsNull() && apiKey != "" {
+		if problem := checkAPIKey(apiKey); problem != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Invalid Nova API key",
 				"The key in "+envAPIKey+" "+problem+". The key itself is not shown here because it is a secret.")
 		}
@@ -144,10 +145,10 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Invalid Nova tenant id",
 			envTenantID+" must not contain control characters (such as CR, LF or tab).")
 	}
-	if _, err := nova.NormalizeBaseURL(data.baseURL); err != nil && cfg.BaseURL.IsNull() {
+	if _, err := nova.NormalizeBaseURL(baseURL); err != nil && cfg.BaseURL.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Nova base URL", "From "+envBaseURL+": "+err.Error()+".")
 	}
-	if resp.Diagnostics.HasError() || data.apiKey == "" {
+	if resp.Diagnostics.HasError() || apiKey == "" {
 		// A missing key is reported by the data source that needs it, so
 		// that a configuration which reads nothing still plans.
 		resp.DataSourceData = data
@@ -155,12 +156,12 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 
 	client, err := nova.New(nova.Config{
-		BaseURL:        data.baseURL,
-		APIKey:         data.apiKey,
+		BaseURL:        baseURL,
+		APIKey:         apiKey,
 		UserAgent:      p.userAgent(req.TerraformVersion),
 		MaxRetries:     maxRetries(cfg.MaxRetries),
 		RequestTimeout: durationOr(cfg.RequestTimeout, nova.DefaultRequestTimeout),
-		Logger:         tflogAdapter{secret: data.apiKey},
+		Logger:         tflogAdapter{secret: apiKey},
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Nova client", err.Error())
