@@ -81,10 +81,14 @@ func newCLIWorkspace(t *testing.T, mainTF string, env ...string) *cliWorkspace {
 
 // run runs terraform with the arguments and returns what it printed.
 func (w *cliWorkspace) run(args ...string) ([]byte, error) {
+	return w.command(args...).CombinedOutput()
+}
+
+func (w *cliWorkspace) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(w.tf, append(args, "-no-color")...)
 	cmd.Dir = filepath.Join(w.dir, "work")
 	cmd.Env = w.env
-	return cmd.CombinedOutput()
+	return cmd
 }
 
 func (w *cliWorkspace) file(name string) []byte {
