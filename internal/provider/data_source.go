@@ -193,35 +193,39 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	read := func(ctx context.Context) (T, error) {
+	// Each read is summarised once, for the progress log, the wait's
+	// decision and the diagnostics.
+	read := func(ctx context.Context) (polled[T], error) {
 		v, err := d.fetch(ctx, d.data.client, args.ids, tenant)
-		if err == nil {
-			tflog.Info(ctx, "Read Nova "+d.kind, d.result(v).fields)
+		if err != nil {
+			return polled[T]{}, err
 		}
-		return v, err
+		p := polled[T]{value: v, readResult: d.result(v)}
+		tflog.Info(ctx, "Read Nova "+d.kind, p.fields)
+		return p, nil
 	}
-	var v T
+	var p polled[T]
 	var err error
 	if args.wait.ValueBool() {
-		p := newPoller(durationOr(args.pollInterval, d.defaultInterval))
-		v, err = wait(ctx, p, read, func(v T) bool { return d.result(v).finished })
+		poller := newPoller(durationOr(args.pollInterval, d.defaultInterval))
+		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
 		var we *waitError
 		if errors.As(err, &we) {
-			resp.Diagnostics.Append(waitErrorDiagnostic(t, we, timeout, d.lastSeen(v, we)))
+			resp.Diagnostics.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we)))
 			return
 		}
 	} else {
-		v, err = read(ctx)
+		p, err = read(ctx)
 	}
 	if err != nil {
 		resp.Diagnostics.Append(readErrorDiagnostic(t, err))
 		return
 	}
 
-	for _, w := range d.result(v).warnings {
+	for _, w := range p.warnings {
 		resp.Diagnostics.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
 	}
-	raw, err := d.stateValue(ctx, req.Config, v, includeAssessments(args.includeAssessments))
+	raw, err := d.stateValue(ctx, req.Config, p.value, includeAssessments(args.includeAssessments))
 	if err != nil {
 		resp.Diagnostics.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
 		return
@@ -229,13 +233,19 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 	resp.State.Raw = raw
 }
 
+// polled is one successful read and its summary.
+type polled[T any] struct {
+	value T
+	readResult
+}
+
 // lastSeen describes the last successful read of a wait that did not end
 // well; the poller returns the zero value when no read succeeded.
-func (d *novaDataSource[T]) lastSeen(v T, we *waitError) string {
+func lastSeen[T any](p polled[T], we *waitError) string {
 	if we.Successes == 0 {
 		return "no read succeeded"
 	}
-	return "last seen: " + d.result(v).summary
+	return "last seen: " + p.summary
 }
 
 // stateValue is the configuration with the computed attributes filled in
