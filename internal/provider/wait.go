@@ -69,8 +69,8 @@ func wait[T any](ctx context.Context, p poller, read func(context.Context) (T, e
 	var lastErr error
 	start := p.now()
 	transient, successes := 0, 0
-	fail := func(cause error, polls int, last error) *waitError {
-		return &waitError{Cause: cause, Elapsed: p.now().Sub(start), Polls: polls, Successes: successes, LastError: last}
+	fail := func(cause error, polls int, transientErr error) *waitError {
+		return &waitError{Cause: cause, Elapsed: p.now().Sub(start), Polls: polls, Successes: successes, LastError: transientErr}
 	}
 	for polls := 1; ; polls++ {
 		v, err := read(ctx)
