@@ -125,7 +125,7 @@ func TestFaultMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Batch.ID != id || len(res.ScoringJobs) != 2 {
+			if *res.Batch.ID != id || len(res.ScoringJobs) != 2 {
 				t.Errorf("result %+v", res.Batch)
 			}
 			if tt.warning != "" && (len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), tt.warning)) {
@@ -201,8 +201,8 @@ func TestOddIDsAreOneEscapedSegment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Batch.ID != "a/../b c?d#e ünï" {
-		t.Errorf("read batch %q", res.Batch.ID)
+	if *res.Batch.ID != "a/../b c?d#e ünï" {
+		t.Errorf("read batch %q", *res.Batch.ID)
 	}
 	const want = "/v1/jobs/%2E%2E/scoring-batches/a%2F..%2Fb%20c%3Fd%23e%20%C3%BCn%C3%AF"
 	if got := s.Requests()[0].RequestURI; got != want {

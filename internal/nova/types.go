@@ -12,8 +12,8 @@ import (
 // Batch is a scoring batch. Fields the API may omit or send as null are
 // pointers; Status and PendingJobs are derived after decoding.
 type Batch struct {
-	ID            string     `json:"id"`
-	JobID         string     `json:"jobId"`
+	ID            *string    `json:"id"`
+	JobID         *string    `json:"jobId"`
 	APIStatus     *string    `json:"status"`
 	TotalJobs     int64      `json:"totalJobs"`
 	CompletedJobs int64      `json:"completedJobs"`
@@ -58,7 +58,7 @@ type Assessment struct {
 // RejectedApplication is an application refused at intake: it has no
 // scoring job.
 type RejectedApplication struct {
-	ApplicationID string `json:"applicationId"`
+	ApplicationID *string `json:"applicationId"`
 	Error         struct {
 		Reason  *string `json:"reason"`
 		Message *string `json:"message"`

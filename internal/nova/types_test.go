@@ -39,7 +39,7 @@ func TestDecodeBatchGenC(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := r.Batch
-	if b.ID != "cmlz26em4002cwp61t7ukh3lb" || b.JobID != "job-123" || b.Status != StatusPending || *b.APIStatus != "pending" {
+	if *b.ID != "cmlz26em4002cwp61t7ukh3lb" || *b.JobID != "job-123" || b.Status != StatusPending || *b.APIStatus != "pending" {
 		t.Errorf("batch = %+v", b)
 	}
 	if b.TotalJobs != 2 || b.CompletedJobs != 1 || b.FailedJobs != 0 || b.PendingJobs != 1 {
@@ -194,5 +194,15 @@ func TestDecodeScoringJob(t *testing.T) {
 	}
 	if _, err := DecodeScoringJob([]byte(`{"job":{}}`)); err == nil {
 		t.Error("a body without scoringJob must fail")
+	}
+}
+
+func TestDecodeBatchKeepsMissingIDsNull(t *testing.T) {
+	r, err := DecodeBatch([]byte(`{"batch":{"totalJobs":0},"scoringJobs":[{}],"rejectedApplications":[{"error":{}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Batch.ID != nil || r.Batch.JobID != nil || r.ScoringJobs[0].ID != nil || r.RejectedApplications[0].ApplicationID != nil {
+		t.Fatalf("omitted ids must stay null, not become empty strings: %+v", r)
 	}
 }

@@ -44,7 +44,7 @@ func newScoringBatchDataSource() datasource.DataSource {
 				finished: b.Status.Finished(),
 				summary:  fmt.Sprintf("status %s, %d completed, %d failed, %d pending of %d jobs", b.Status, b.CompletedJobs, b.FailedJobs, b.PendingJobs, b.TotalJobs),
 				fields: map[string]any{
-					"scoring_batch_id": b.ID, "status": string(b.Status), "total_jobs": b.TotalJobs, "completed_jobs": b.CompletedJobs,
+					"scoring_batch_id": deref(b.ID), "status": string(b.Status), "total_jobs": b.TotalJobs, "completed_jobs": b.CompletedJobs,
 					"failed_jobs": b.FailedJobs, "pending_jobs": b.PendingJobs, "trace_id": r.TraceID,
 				},
 				warnings: r.Warnings,
@@ -120,14 +120,14 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 	rejected := make([]tftypes.Value, len(r.RejectedApplications))
 	for i, ra := range r.RejectedApplications {
 		rejected[i] = tftypes.NewValue(rejectedObject, map[string]tftypes.Value{
-			"application_id": tfString(ra.ApplicationID),
+			"application_id": tfStringPtr(ra.ApplicationID),
 			"reason":         tfStringPtr(ra.Error.Reason),
 			"message":        tfStringPtr(ra.Error.Message),
 		})
 	}
 	b := r.Batch
 	return map[string]tftypes.Value{
-		"id":                    tfString(b.ID),
+		"id":                    tfStringPtr(b.ID),
 		"status":                tfString(string(b.Status)),
 		"api_status":            tfStringPtr(b.APIStatus),
 		"finished":              tfBool(b.Status.Finished()),
