@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -255,10 +256,13 @@ func (d *novaDataSource[T]) stateValue(ctx context.Context, config tfsdk.Config,
 	if !ok {
 		return tftypes.Value{}, fmt.Errorf("schema type %s is not an object", config.Schema.Type())
 	}
-	var attrs map[string]tftypes.Value
-	if err := config.Raw.As(&attrs); err != nil {
+	var configured map[string]tftypes.Value
+	if err := config.Raw.As(&configured); err != nil {
 		return tftypes.Value{}, fmt.Errorf("reading the configuration: %w", err)
 	}
+	// As hands out the configuration's own map: writing to it would change
+	// the configuration the framework compares the state with.
+	attrs := maps.Clone(configured)
 	computed, err := d.state(v, includeAssessments, schemaType)
 	if err != nil {
 		return tftypes.Value{}, err

@@ -79,3 +79,24 @@ func TestBatchMapping(t *testing.T) {
 		}
 	}
 }
+
+// Building the state must leave the configuration as it was: the framework
+// compares the two after Read.
+func TestStateValueLeavesConfigurationAlone(t *testing.T) {
+	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
+	if !ok {
+		t.Fatal("unexpected data source type")
+	}
+	config := batchConfigValue(t, ds, "job-123", "b1")
+	before := config.Raw.Copy()
+	res, err := nova.DecodeBatch([]byte(`{"batch":{"id":"b1","status":"completed","totalJobs":1,"completedJobs":1},"scoringJobs":[{"id":"s1","score":5}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ds.stateValue(t.Context(), config, res, true); err != nil {
+		t.Fatal(err)
+	}
+	if !config.Raw.Equal(before) {
+		t.Fatal("stateValue changed the configuration value")
+	}
+}
