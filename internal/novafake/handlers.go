@@ -34,36 +34,32 @@ func (s *Server) getBatch(w http.ResponseWriter, x *exchange) {
 // GET /v1/jobs/{jobId}/applications/{applicationId}/scoring-jobs/{scoringJobId}.
 func (s *Server) getScoringJob(w http.ResponseWriter, x *exchange) {
 	jobID, appID, id := x.route.params[0], x.route.params[1], x.route.params[2]
-	s.mu.Lock()
-	j := s.data.findJob(appKey{x.env, x.tenant, jobID, appID}, id)
-	if j == nil {
-		s.mu.Unlock()
-		s.writeError(w, x, &apiError{
-			status:  http.StatusNotFound,
-			code:    "SCORING_JOB_NOT_FOUND",
-			message: fmt.Sprintf("Scoring job %s not found for application %s of job %s", id, appID, jobID),
-		})
-		return
-	}
-	j.poll(s.cfg.now())
-	resp := wireJobEnvelope{ScoringJob: s.renderJob(j)}
-	s.mu.Unlock()
-	s.writeJSON(w, x, http.StatusOK, resp)
+	s.serveJob(w, x, func() *job { return s.data.findJob(appKey{x.env, x.tenant, jobID, appID}, id) }, &apiError{
+		status:  http.StatusNotFound,
+		code:    "SCORING_JOB_NOT_FOUND",
+		message: fmt.Sprintf("Scoring job %s not found for application %s of job %s", id, appID, jobID),
+	})
 }
 
 // getApplicationScore answers GET /v1/jobs/{jobId}/applications/{applicationId}/score
 // with the application's latest scoring job.
 func (s *Server) getApplicationScore(w http.ResponseWriter, x *exchange) {
 	jobID, appID := x.route.params[0], x.route.params[1]
+	s.serveJob(w, x, func() *job { return s.data.latestJob(appKey{x.env, x.tenant, jobID, appID}) }, &apiError{
+		status:  http.StatusNotFound,
+		code:    "APPLICATION_NOT_FOUND",
+		message: fmt.Sprintf("Application %s of job %s has no scoring job", appID, jobID),
+	})
+}
+
+// serveJob answers a single-job read: find is called under the lock, and
+// the read counts as a poll of the job it finds.
+func (s *Server) serveJob(w http.ResponseWriter, x *exchange, find func() *job, notFound *apiError) {
 	s.mu.Lock()
-	j := s.data.latestJob(appKey{x.env, x.tenant, jobID, appID})
+	j := find()
 	if j == nil {
 		s.mu.Unlock()
-		s.writeError(w, x, &apiError{
-			status:  http.StatusNotFound,
-			code:    "APPLICATION_NOT_FOUND",
-			message: fmt.Sprintf("Application %s of job %s has no scoring job", appID, jobID),
-		})
+		s.writeError(w, x, notFound)
 		return
 	}
 	j.poll(s.cfg.now())
