@@ -174,7 +174,7 @@ func sampleBody(x *exchange) []byte {
 			ID: "cmlz26dl3001bwp61r8sjf2ka", CriteriaVersionID: "cmlz26ck2000awp61q9qcjcne",
 			JobID: jobID, ApplicationID: "app-001", Status: ptr("completed"),
 			Score: ptr(7.0),
-			Assessment: &wireAssessment{
+			Assessment: &Assessment{
 				Verdict:   "Strong candidate with solid backend experience.",
 				Strengths: []string{}, Concerns: []string{}, InterviewFocus: []string{},
 			},

@@ -17,27 +17,20 @@ type wireBatch struct {
 }
 
 type wireScoringJob struct {
-	ID                string          `json:"id"`
-	CriteriaVersionID string          `json:"criteriaVersionId"`
-	JobID             string          `json:"jobId"`
-	ApplicationID     string          `json:"applicationId"`
-	Status            *string         `json:"status,omitempty"` // absent in StatusMissing
-	IsRescore         bool            `json:"isRescore"`
-	Score             *float64        `json:"score"`
-	Assessment        *wireAssessment `json:"assessment"`
-	ErrorCode         *string         `json:"errorCode"`
-	ErrorMessage      *string         `json:"errorMessage"`
-	QueuedAt          string          `json:"queuedAt"`
-	StartedAt         *string         `json:"startedAt"`
-	CompletedAt       *string         `json:"completedAt"`
-	FailedAt          *string         `json:"failedAt"`
-}
-
-type wireAssessment struct {
-	Verdict        string   `json:"verdict"`
-	Strengths      []string `json:"strengths"`
-	Concerns       []string `json:"concerns"`
-	InterviewFocus []string `json:"interviewFocus"`
+	ID                string      `json:"id"`
+	CriteriaVersionID string      `json:"criteriaVersionId"`
+	JobID             string      `json:"jobId"`
+	ApplicationID     string      `json:"applicationId"`
+	Status            *string     `json:"status,omitempty"` // absent in StatusMissing
+	IsRescore         bool        `json:"isRescore"`
+	Score             *float64    `json:"score"`
+	Assessment        *Assessment `json:"assessment"`
+	ErrorCode         *string     `json:"errorCode"`
+	ErrorMessage      *string     `json:"errorMessage"`
+	QueuedAt          string      `json:"queuedAt"`
+	StartedAt         *string     `json:"startedAt"`
+	CompletedAt       *string     `json:"completedAt"`
+	FailedAt          *string     `json:"failedAt"`
 }
 
 type wireRejected struct {
@@ -195,7 +188,7 @@ func (s *Server) renderJob(j *job) wireScoringJob {
 		wj.FailedAt = timestampPtr(j.doneAt)
 	case j.done:
 		wj.Score = ptr(j.score)
-		wj.Assessment = &wireAssessment{
+		wj.Assessment = &Assessment{
 			Verdict:        j.assessment.Verdict,
 			Strengths:      nonNil(j.assessment.Strengths),
 			Concerns:       nonNil(j.assessment.Concerns),
