@@ -1,6 +1,7 @@
 package nova
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,21 +35,13 @@ func newTestClient(t *testing.T, cfg Config, opts ...novafake.Option) (*Client, 
 	}
 	cfg.BaseURL = ts.URL
 	cfg.APIKey = testKey
-	cfg.RetryWaitMin = cmpOr(cfg.RetryWaitMin, time.Millisecond)
-	cfg.RetryWaitMax = cmpOr(cfg.RetryWaitMax, 10*time.Millisecond)
+	cfg.RetryWaitMin = cmp.Or(cfg.RetryWaitMin, time.Millisecond)
+	cfg.RetryWaitMax = cmp.Or(cfg.RetryWaitMax, 10*time.Millisecond)
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c, s, id
-}
-
-func cmpOr[T comparable](a, b T) T {
-	var zero T
-	if a != zero {
-		return a
-	}
-	return b
 }
 
 func retryable(b bool) *bool { return &b }
