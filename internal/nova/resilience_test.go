@@ -268,6 +268,9 @@ func (l *captureLogger) add(level, msg string, fields map[string]any) {
 	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, fields))
 }
 
+func (l *captureLogger) Info(_ context.Context, msg string, f map[string]any) {
+	l.add("INFO", msg, f)
+}
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("DEBUG", msg, f)
 }

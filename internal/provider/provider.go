@@ -162,7 +162,11 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		UserAgent:      p.userAgent(req.TerraformVersion),
 		MaxRetries:     maxRetries(cfg.MaxRetries),
 		RequestTimeout: durationOr(cfg.RequestTimeout, nova.DefaultRequestTimeout),
-		Logger:         tflogAdapter{secret: apiKey},
+		// Nova has one bucket per key and environment: every provider
+		// configuration (alias) in this process that uses the key paces
+		// with the same pacer.
+		Pacer:  nova.SharedPacer(baseURL, apiKey),
+		Logger: tflogAdapter{secret: apiKey},
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Nova client", err.Error())
