@@ -77,6 +77,19 @@ const (
 	// aiStep is the additive increase of the fallback, in requests per
 	// second gained per second without a 429.
 	aiStep = 0.5
+	// burstFactor caps how far above its share of the limit a process
+	// goes to use tokens left late in a window: spending them all in the
+	// window's last instant is where stale answers turn into 429s.
+	burstFactor = 1.5
+	// fairStep is added to every process's share each window. Measured
+	// shares keep their proportions (a process that sends little is
+	// measured to send little), so without it a process that started
+	// small would stay small and finish long after the others. Adding
+	// the same step to all, then measuring again, pulls the shares
+	// towards equal: additive increase, multiplicative normalisation.
+	fairStep = 0.06
+	// minShare is the smallest share of the bucket a process assumes.
+	minShare = 1.0 / 64
 	// mdFactor is the fallback's multiplicative decrease on a 429, applied
 	// at most once per window.
 	mdFactor = 0.7
@@ -134,6 +147,7 @@ type Pacer struct {
 	started    bool      // an answer to the first request has arrived
 	probing    bool      // the first request is out, unanswered
 	next       time.Time // earliest next turn, from the rate
+	lastTake   time.Time
 	pauseUntil time.Time // after a 429
 	gateUntil  time.Time // the window is spent: wait for its reset
 	inFlight   int
@@ -148,8 +162,12 @@ type Pacer struct {
 	remaining int     // tokens left, less this process's requests since
 	phase     float64 // fraction of the window elapsed at the last answer in it
 	used      int     // tokens gone at that answer
-	mine      int     // answers to this process in the window
-	saturated float64 // fraction elapsed when the window was found spent; 0: never
+	mine      int     // admitted requests of this process in the window, by then
+	share     float64 // this process's share of the fleet's requests
+	// The last answer's view: tokens left then, and time left in the
+	// window then, to predict what the others have spent since.
+	seenRemaining int
+	seenLeft      time.Duration
 }
 
 // NewPacer returns a pacer for one bucket. Clients get one of their own
@@ -254,25 +272,75 @@ func (p *Pacer) earliest(now time.Time) (at time.Time, blocked bool) {
 
 // take grants a turn at now.
 func (p *Pacer) take(now time.Time) {
-	gap := time.Duration(float64(time.Second) / p.rate)
-	if now.Before(p.contended) {
-		gap = time.Duration(float64(gap) * (0.5 + p.rand()))
+	if p.informed {
+		if now.Before(p.windowEnd) {
+			p.remaining--
+			p.closeGate(now)
+		}
+		p.rate = p.informedRate(now)
 	}
-	// A turn granted a little late (timers fire late) does not push the
-	// next one back; after an idle spell the schedule restarts from now.
-	base := p.next
-	if now.Sub(base) > gap/2 || base.IsZero() {
-		base = now
-	}
-	p.next = base.Add(gap)
+	p.lastTake = now
+	p.next = p.nextTurn(now)
 	p.inFlight++
 	if !p.started {
 		p.probing = true
 	}
-	if p.informed && now.Before(p.windowEnd) {
-		p.remaining--
-		p.closeGate(now)
+}
+
+// nextTurn is when the turn after one taken at from may come, at the
+// current rate; randomised while contended. With the headers, a turn that
+// would fall past the window's end comes instead at the next window's
+// start plus a gap at the rate the process will have there, so that a
+// window whose tokens are nearly gone does not stall the next one.
+func (p *Pacer) nextTurn(from time.Time) time.Time {
+	jitter := 1.0
+	if from.Before(p.contended) {
+		jitter = 0.5 + p.rand()
 	}
+	gap := time.Duration(jitter * float64(time.Second) / p.rate)
+	at := from.Add(gap)
+	if p.informed && from.Before(p.windowEnd) && (at.After(p.windowEnd) || p.predictRemaining(at) < 1) {
+		next := min(max(p.share*p.ceiling, minRate), p.ceiling)
+		at = p.windowEnd.Add(time.Duration(p.rand() * float64(time.Second) / next))
+		if !from.Before(p.contended) {
+			at = p.windowEnd
+		}
+	}
+	return at
+}
+
+// predictRemaining guesses the window's tokens left at t: what the last
+// answer said, less this process's requests since, less what the others
+// have spent since at the pace the whole fleet had kept in this window
+// until that answer (the window started full). A process that has not
+// heard from Nova for a while thus stops before the window's last tokens,
+// which processes with fresher answers may take, instead of drawing a 429
+// with an old number.
+func (p *Pacer) predictRemaining(t time.Time) float64 {
+	if p.seenLeft <= 0 || p.seenLeft >= window {
+		return float64(p.remaining)
+	}
+	seenPhase := 1 - p.seenLeft.Seconds()/window.Seconds()
+	pace := float64(p.limit-p.seenRemaining) / seenPhase // tokens per window
+	if seenPhase < 0.1 {
+		pace = float64(p.seenRemaining) / p.seenLeft.Seconds() * window.Seconds()
+	}
+	since := (p.seenLeft - max(p.windowEnd.Sub(t), 0)).Seconds() / window.Seconds()
+	return float64(p.remaining) - pace*since*(1-p.share)
+}
+
+// informedRate spreads this process's share of the window's remaining
+// tokens over the time left in it. Every process sees the same Remaining,
+// and the shares add up to about one, so the fleet as a whole spends
+// Remaining/(time left): as tokens go, everyone slows down together, and
+// the window is used to its end without being overdrawn. Before the first
+// answer in a new window, the process runs at its share of the limit.
+func (p *Pacer) informedRate(now time.Time) float64 {
+	r := p.share * p.ceiling
+	if left := p.windowEnd.Sub(now); left > 0 {
+		r = min(r*burstFactor, p.share*float64(max(p.remaining, 0))/max(left.Seconds(), 0.02))
+	}
+	return min(max(r, minRate), p.ceiling)
 }
 
 // closeGate holds requests until the window resets once its tokens are
@@ -287,13 +355,6 @@ func (p *Pacer) closeGate(now time.Time) {
 		spread = p.rand() / p.rate
 	}
 	p.gateUntil = p.windowEnd.Add(time.Duration(spread * float64(time.Second)))
-	if p.saturated == 0 {
-		p.saturated = max(p.phaseAt(now), 0.05)
-	}
-}
-
-func (p *Pacer) phaseAt(now time.Time) float64 {
-	return min(max(1-p.windowEnd.Sub(now).Seconds()/window.Seconds(), 0), 1)
 }
 
 // observe updates the controller with one answer.
@@ -318,21 +379,24 @@ func (p *Pacer) observe(now time.Time, o observation) {
 		phase = min(max(1-o.reset.Sub(now).Seconds()/window.Seconds(), 0), 1)
 	}
 	used := o.limit - o.remaining
+	admitted := 0
+	if o.status != http.StatusTooManyRequests {
+		admitted = 1
+	}
 	switch {
 	case o.reset.After(p.windowEnd):
 		// A new window: settle the last one, then start counting.
-		if !first {
+		if first {
+			p.start(now, used)
+		} else {
 			p.adjust(now)
 		}
 		p.limit, p.windowEnd = o.limit, o.reset
-		p.remaining = o.remaining - (p.inFlight)
-		p.phase, p.used, p.mine, p.saturated = phase, used, 1, 0
-		if first {
-			p.start(now, used)
-		}
+		p.remaining = o.remaining - p.inFlight
+		p.phase, p.used, p.mine = phase, used, admitted
 	case o.reset.Equal(p.windowEnd):
 		p.remaining = min(p.remaining, o.remaining-p.inFlight)
-		p.mine++
+		p.mine += admitted
 		if phase >= p.phase {
 			p.phase, p.used = phase, max(p.used, used)
 		}
@@ -346,59 +410,74 @@ func (p *Pacer) observe(now time.Time, o observation) {
 	if o.status == http.StatusTooManyRequests || o.remaining == 0 {
 		p.remaining = min(p.remaining, 0)
 	}
+	p.seenRemaining, p.seenLeft = max(p.remaining, 0), p.windowEnd.Sub(now)
 	p.closeGate(now)
+	p.setRate(p.informedRate(now))
 }
 
-// start sets the first rate from the first answer: alone, the advertised
-// limit; otherwise assume every token already used in this window belongs
+var pacerDebug func(p *Pacer, format string, args ...any)
+
+// setRate changes the rate and reschedules the next turn from the last
+// one, so that a new rate applies at once rather than after a gap computed
+// from the old one.
+func (p *Pacer) setRate(r float64) {
+	p.rate = min(max(r, minRate), p.ceiling)
+	if !p.lastTake.IsZero() {
+		p.next = p.nextTurn(p.lastTake)
+	}
+}
+
+// start sets the first share from the first answer: alone, the whole
+// bucket; otherwise assume every token already used in this window belongs
 // to a process starting like this one, and take an even share.
 func (p *Pacer) start(now time.Time, used int) {
 	if used <= 1 {
-		p.rate = p.ceiling
+		p.share = 1
 		return
 	}
-	p.rate = max(p.ceiling/float64(used), minRate)
+	p.share = 1 / float64(used)
 	p.contended = now.Add(contendedFor)
 }
 
 // adjust runs once per window, with what was seen of the window that just
-// ended: the fleet's rate is estimated from the tokens gone by the last
-// answer, and this process's rate scaled by target/estimate. Everyone sees
-// the same tokens, so everyone scales alike and the fleet converges in
-// about one window.
+// ended: this process's share is what it sent of all the tokens spent by
+// its last answer in the window, averaged with the share it had. When a
+// process leaves, the others' shares of the next window grow to fill the
+// room it left; a process that spent every token alone takes the bucket.
 func (p *Pacer) adjust(now time.Time) {
-	alone := p.used <= p.mine+1
-	target := p.ceiling
-	if !alone || now.Before(p.contended) {
-		target = contendedTarget * p.ceiling
+	if pacerDebug != nil {
+		pacerDebug(p, "adjust share %.3f used %d mine %d phase %.2f contended %v", p.share, p.used, p.mine, p.phase, now.Before(p.contended))
 	}
-	var estimate float64
 	switch {
-	case p.saturated > 0:
-		// The window was spent by then: demand was at least this.
-		estimate = float64(p.limit) / p.saturated
-	case p.phase >= 0.25:
-		estimate = float64(p.used) / p.phase
-	default:
-		return // too early in the window to tell
+	case p.used <= p.mine+1 && p.phase >= 0.5:
+		p.share = 1
+	case p.phase > 0:
+		// What the fleet spent in the whole window, extrapolated from
+		// the last answer (tokens spent by then, over the fraction of
+		// the window gone): this process's own requests are all
+		// counted, so dividing by the tokens spent by then would
+		// overrate a process whose last answer came early.
+		total := min(max(float64(p.used)/p.phase, float64(p.used)), float64(p.limit))
+		measured := float64(p.mine) / max(total, 1)
+		share := (p.share + measured) / 2
+		if total < 0.95*float64(p.limit) {
+			share += fairStep
+		}
+		p.share = min(max(share, minShare), 1)
 	}
-	if alone && p.saturated == 0 {
-		p.rate = p.ceiling
-		return
-	}
-	factor := min(max(target/max(estimate, 1e-3), 0.25), 2)
-	p.rate = min(max(p.rate*factor, minRate), p.ceiling)
 }
 
 // rateLimited handles a 429: every request of this process waits out
-// Retry-After plus up to half of it again (at least a window's worth of
-// spread), so that the processes told to wait do not return in lockstep.
+// Retry-After plus up to a quarter of it again, so that the processes told
+// to wait do not return in lockstep. (Up to a whole window more was tried:
+// processes then sat out most of the next window, and the fleet left a
+// third of the bucket unused.)
 func (p *Pacer) rateLimited(now time.Time, o observation) {
 	wait := min(o.retryAfter, MaxRetryAfter)
 	if wait <= 0 {
 		wait = window
 	}
-	jitter := time.Duration(p.rand() * float64(max(wait/2, window)))
+	jitter := time.Duration(p.rand() * float64(wait/4))
 	if until := now.Add(wait + jitter); until.After(p.pauseUntil) {
 		p.pauseUntil = until
 	}
