@@ -80,7 +80,7 @@ const (
 	// burstFactor caps how far above its share of the limit a process
 	// goes to use tokens left late in a window: spending them all in the
 	// window's last instant is where stale answers turn into 429s.
-	burstFactor = 1.5
+	burstFactor = 2
 	// fairStep is added to every process's share each window. Measured
 	// shares keep their proportions (a process that sends little is
 	// measured to send little), so without it a process that started
@@ -88,6 +88,9 @@ const (
 	// the same step to all, then measuring again, pulls the shares
 	// towards equal: additive increase, multiplicative normalisation.
 	fairStep = 0.06
+	measureWeight = 0.5
+	firstShare = 0.3
+	windowProbe = true
 	// minShare is the smallest share of the bucket a process assumes.
 	minShare = 1.0 / 64
 	// mdFactor is the fallback's multiplicative decrease on a 429, applied
@@ -145,7 +148,7 @@ type Pacer struct {
 	ceiling    float64   // X-RateLimit-Limit when known, else fallbackRate
 	informed   bool      // the last answer carried usable headers
 	started    bool      // an answer to the first request has arrived
-	probing    bool      // the first request is out, unanswered
+	probing    bool      // a lone request is out (the first, or the first of a window), unanswered
 	next       time.Time // earliest next turn, from the rate
 	lastTake   time.Time
 	pauseUntil time.Time // after a 429
@@ -212,7 +215,7 @@ func (p *Pacer) acquire(ctx context.Context) error {
 		}
 		if blocked {
 			p.mu.Lock()
-			if p.changed == changed { // the first answer never came
+			if p.changed == changed { // the lone request's answer never came
 				p.probing = false
 			}
 			p.mu.Unlock()
@@ -257,7 +260,7 @@ func (p *Pacer) wake() {
 // earliest says when the next request may go; blocked means not before
 // the first request's answer.
 func (p *Pacer) earliest(now time.Time) (at time.Time, blocked bool) {
-	if p.probing && !p.started {
+	if p.probing {
 		return time.Time{}, true
 	}
 	at = p.next
@@ -282,7 +285,10 @@ func (p *Pacer) take(now time.Time) {
 	p.lastTake = now
 	p.next = p.nextTurn(now)
 	p.inFlight++
-	if !p.started {
+	// The first request, and the first of each window not yet heard of,
+	// goes alone: its answer says how much of the window is left before
+	// the others go out blind.
+	if !p.started || (windowProbe && p.informed && !now.Before(p.windowEnd)) {
 		p.probing = true
 	}
 }
@@ -432,10 +438,10 @@ func (p *Pacer) setRate(r float64) {
 // to a process starting like this one, and take an even share.
 func (p *Pacer) start(now time.Time, used int) {
 	if used <= 1 {
-		p.share = 1
+		p.share = firstShare
 		return
 	}
-	p.share = 1 / float64(used)
+	p.share = firstShare / float64(used)
 	p.contended = now.Add(contendedFor)
 }
 
@@ -459,8 +465,8 @@ func (p *Pacer) adjust(now time.Time) {
 		// overrate a process whose last answer came early.
 		total := min(max(float64(p.used)/p.phase, float64(p.used)), float64(p.limit))
 		measured := float64(p.mine) / max(total, 1)
-		share := (p.share + measured) / 2
-		if total < 0.95*float64(p.limit) {
+		share := (1-measureWeight)*p.share + measureWeight*measured
+		if total < 0.95*float64(p.limit) || p.share*float64(p.limit) < 1 {
 			share += fairStep
 		}
 		p.share = min(max(share, minShare), 1)
