@@ -36,6 +36,7 @@ type Config struct {
 	RequestTimeout time.Duration // per attempt, from the pacer's grant
 	RetryWaitMin   time.Duration // first backoff, default 500ms
 	RetryWaitMax   time.Duration // backoff cap, default 30s
+	MaxRetryAfter  time.Duration // cap on one Retry-After wait, default MaxRetryAfter
 	// Pacer paces requests under Nova's per-key rate limit. Clients that
 	// share a key should share one (SharedPacer); nil gives the client a
 	// pacer of its own.
@@ -58,9 +59,11 @@ type Client struct {
 	timeout    time.Duration
 	waitMin    time.Duration
 	waitMax    time.Duration
-	log        Logger
-	pacer      *Pacer
-	http       *http.Client
+	// maxRetryAfter caps a single Retry-After wait.
+	maxRetryAfter time.Duration
+	log           Logger
+	pacer         *Pacer
+	http          *http.Client
 }
 
 // New validates cfg and builds a Client.
@@ -99,16 +102,17 @@ func New(cfg Config) (*Client, error) {
 		pacer = NewPacer()
 	}
 	return &Client{
-		baseURL:    base,
-		apiKey:     cfg.APIKey,
-		userAgent:  cfg.UserAgent,
-		maxBody:    cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
-		maxRetries: maxRetries,
-		timeout:    cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
-		waitMin:    cmp.Or(cfg.RetryWaitMin, 500*time.Millisecond),
-		waitMax:    cmp.Or(cfg.RetryWaitMax, 30*time.Second),
-		log:        cfg.Logger,
-		pacer:      pacer,
+		baseURL:       base,
+		apiKey:        cfg.APIKey,
+		userAgent:     cfg.UserAgent,
+		maxBody:       cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
+		maxRetries:    maxRetries,
+		timeout:       cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
+		waitMin:       cmp.Or(cfg.RetryWaitMin, 500*time.Millisecond),
+		waitMax:       cmp.Or(cfg.RetryWaitMax, 30*time.Second),
+		maxRetryAfter: cmp.Or(cfg.MaxRetryAfter, MaxRetryAfter),
+		log:           cfg.Logger,
+		pacer:         pacer,
 		// No Timeout here: the per-attempt timeout starts when the
 		// pacer grants the turn (see attempt), not while queued.
 		http: &http.Client{

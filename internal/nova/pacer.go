@@ -17,41 +17,50 @@ import (
 // Nova's read bucket holds 20 requests per second per API key and
 // environment, shared by every tenant, pipeline and machine that uses the
 // key (nova-api.md §7.1). A process cannot see the others, and there is no
-// coordination service; what it can see is the bucket itself. Every
-// response carries X-RateLimit-Limit, X-RateLimit-Remaining (tokens left in
-// the current one-second window) and X-RateLimit-Reset (when the window
-// ends). Every process sharing the key reads the same numbers, so a rule
-// that depends only on them moves all processes together, without any of
-// them knowing how many there are. That is the core of this controller:
+// coordination service; what it can see is the bucket itself. Every answer
+// carries X-RateLimit-Limit, X-RateLimit-Remaining (tokens left in the
+// current one-second window) and X-RateLimit-Reset (when the window ends),
+// and every process sharing the key reads the same numbers. Rules that
+// depend on them move all processes together without any of them knowing
+// how many there are. The rules, each measured against the alternatives in
+// the fleet benchmark (BENCHMARKS.md) and the simulation in
+// pacer_sim_test.go:
 //
-//   - Once per window, each process estimates the fleet's request rate from
-//     how much of the window was spent by when (L - Remaining tokens gone at
-//     a fraction f of the window: rate = (L - Remaining) / f), and scales its
-//     own rate by target/estimate. All processes apply the same factor, so
-//     the fleet lands on the target in about one window whatever the number
-//     of processes. (Feedback from 429s alone, AIMD style, was measured at
-//     9-15% of requests answered 429: it learns only after overshooting.)
-//   - A process that sees it is alone (every token used in the window was
-//     its own) runs at the advertised limit: the gate below makes that safe.
-//   - Gate: when the window's Remaining, less this process's requests still
-//     in flight, reaches zero, no request goes out before the window resets.
-//     That turns a would-be 429 into a short wait.
-//   - The first request is sent alone and its answer awaited before any
-//     other: it tells the process the limit and how busy the bucket is, so
-//     that ten parallel reads do not open with a burst of ten.
-//   - Gaps between requests are randomised (0.5x to 1.5x) only while the
-//     bucket is contended, so that processes that started together spread
-//     out; a process alone keeps regular gaps, which use the bucket fully.
-//   - A 429 pauses every request of the process for Retry-After plus
-//     jitter, so that the processes that were told to wait do not come back
-//     in lockstep.
+//   - Pace from Remaining. A process sends at its share of the window's
+//     remaining tokens spread over the time left in the window
+//     (share × Remaining / time left). As tokens go, every process slows
+//     down at once, so the window is spent to its end without being
+//     overdrawn. Feedback from 429s alone (AIMD) was measured at 9-15% of
+//     requests answered 429: it learns only after overshooting.
+//   - Shares are measured, once per window: what this process sent of all
+//     that the fleet spent (extrapolated from its last answer in the
+//     window). Measured shares add up to about one whatever the number of
+//     processes, and when a process leaves, the others' shares grow into
+//     the room it left within a window. A small fixed step added to every
+//     share when the window had room pulls the shares towards equal, so a
+//     run that started late does not finish long after the others.
+//   - Alone (every token of the window was its own), a process takes the
+//     whole bucket and runs at the advertised X-RateLimit-Limit.
+//   - Gate: when the tokens left, as last answered less this process's
+//     requests since and less what the others are likely to have spent
+//     since, run out, the next request waits for the window's reset. That
+//     turns a would-be 429 into a short wait, and keeps a process with an
+//     old answer from drawing one.
+//   - The first request, and the first request in each window not yet
+//     heard of, goes alone and its answer is awaited before the rest go
+//     out, so that ten parallel reads never go out blind.
+//   - Gaps are randomised (0.5x to 1.5x) only while the bucket is
+//     contended, so that processes that started together spread out; a
+//     process alone keeps regular gaps, which use the bucket fully.
+//   - A 429 pauses every request of the process for Retry-After (at most
+//     MaxRetryAfter) plus jitter, so that the processes that were told to
+//     wait do not come back in lockstep.
 //
 // Without the headers (a proxy may strip them, or the server's clock is far
-// from ours) the pacer falls back to TCP-like congestion control on 429s
-// alone: slow start from one request per second, doubling each second until
-// the first 429, then additive increase and multiplicative decrease under
-// fallbackRate, the documented bucket less a margin for clients it cannot
-// see.
+// from ours) the pacer falls back to congestion control on 429s alone: slow
+// start from one request per second, doubling each second until the first
+// 429, then additive increase and multiplicative decrease under
+// fallbackRate.
 //
 // Everything that depends on time takes "now" as an argument, so tests drive
 // the controller with an injected clock (pacer_test.go).
@@ -67,32 +76,32 @@ const (
 	// minRate keeps a process that shares the key with very many others
 	// moving: one request every ten seconds.
 	minRate = 0.1
-	// contendedTarget is the share of the limit the fleet aims at when the
-	// bucket is shared: a little headroom absorbs the randomised gaps and
-	// the information each process has that is a few requests old.
-	contendedTarget = 0.9
 	// contendedFor is how long randomised gaps last after the last sign of
-	// contention.
+	// contention (tokens spent by someone else).
 	contendedFor = 5 * time.Second
+	// firstShare is the share a process assumes on its first answer when
+	// it looks alone; a newcomer that sees others' tokens spent takes
+	// firstShare divided by the tokens spent. Starting at the whole bucket
+	// made simultaneous starts overdraw the first windows (7% of requests
+	// answered 429 at 16 processes); a process really alone is found so
+	// after one window and takes the whole bucket then.
+	firstShare = 0.3
+	// minShare is the smallest share of the bucket a process assumes.
+	minShare = 1.0 / 64
+	// fairStep is added to a process's share after a window with room
+	// (under 95% of the limit spent), or when its share is under one
+	// request per window and so cannot be measured. Measured shares keep
+	// their proportions, so without it a process that started small
+	// would stay small; the same step for everyone, then measured again,
+	// pulls the shares towards equal.
+	fairStep = 0.06
+	// burstFactor caps how far above its share of the limit a process
+	// goes to use tokens left late in a window: spending them all in the
+	// window's last instant is where old answers turn into 429s.
+	burstFactor = 2
 	// aiStep is the additive increase of the fallback, in requests per
 	// second gained per second without a 429.
 	aiStep = 0.5
-	// burstFactor caps how far above its share of the limit a process
-	// goes to use tokens left late in a window: spending them all in the
-	// window's last instant is where stale answers turn into 429s.
-	burstFactor = 2
-	// fairStep is added to every process's share each window. Measured
-	// shares keep their proportions (a process that sends little is
-	// measured to send little), so without it a process that started
-	// small would stay small and finish long after the others. Adding
-	// the same step to all, then measuring again, pulls the shares
-	// towards equal: additive increase, multiplicative normalisation.
-	fairStep = 0.06
-	measureWeight = 0.5
-	firstShare = 0.3
-	windowProbe = true
-	// minShare is the smallest share of the bucket a process assumes.
-	minShare = 1.0 / 64
 	// mdFactor is the fallback's multiplicative decrease on a 429, applied
 	// at most once per window.
 	mdFactor = 0.7
@@ -152,7 +161,6 @@ type Pacer struct {
 	next       time.Time // earliest next turn, from the rate
 	lastTake   time.Time
 	pauseUntil time.Time // after a 429
-	gateUntil  time.Time // the window is spent: wait for its reset
 	inFlight   int
 	contended  time.Time // randomise gaps until then
 	lastCut    time.Time // fallback: one decrease per window
@@ -237,8 +245,9 @@ func (p *Pacer) sleep(ctx context.Context, d time.Duration, changed <-chan struc
 }
 
 // done reports the answer to a request granted by acquire; a request that
-// got no answer (a network error) passes nil.
-func (p *Pacer) done(resp *http.Response) {
+// got no answer (a network error) passes nil. A Retry-After longer than
+// maxWait is taken as maxWait.
+func (p *Pacer) done(resp *http.Response, maxWait time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -248,7 +257,9 @@ func (p *Pacer) done(resp *http.Response) {
 		p.wake()
 		return
 	}
-	p.observe(now, observationOf(resp, now))
+	o := observationOf(resp, now)
+	o.retryAfter = min(o.retryAfter, maxWait)
+	p.observe(now, o)
 	p.wake()
 }
 
@@ -267,9 +278,6 @@ func (p *Pacer) earliest(now time.Time) (at time.Time, blocked bool) {
 	if p.pauseUntil.After(at) {
 		at = p.pauseUntil
 	}
-	if p.gateUntil.After(at) {
-		at = p.gateUntil
-	}
 	return at, false
 }
 
@@ -278,7 +286,6 @@ func (p *Pacer) take(now time.Time) {
 	if p.informed {
 		if now.Before(p.windowEnd) {
 			p.remaining--
-			p.closeGate(now)
 		}
 		p.rate = p.informedRate(now)
 	}
@@ -288,7 +295,7 @@ func (p *Pacer) take(now time.Time) {
 	// The first request, and the first of each window not yet heard of,
 	// goes alone: its answer says how much of the window is left before
 	// the others go out blind.
-	if !p.started || (windowProbe && p.informed && !now.Before(p.windowEnd)) {
+	if !p.started || (p.informed && !now.Before(p.windowEnd)) {
 		p.probing = true
 	}
 }
@@ -349,20 +356,6 @@ func (p *Pacer) informedRate(now time.Time) float64 {
 	return min(max(r, minRate), p.ceiling)
 }
 
-// closeGate holds requests until the window resets once its tokens are
-// gone. The wake-up is spread over one gap so that the processes waiting
-// for the same reset do not all fire at its first instant.
-func (p *Pacer) closeGate(now time.Time) {
-	if p.remaining > 0 || !now.Before(p.windowEnd) || !p.gateUntil.Before(p.windowEnd) {
-		return
-	}
-	spread := 0.0
-	if now.Before(p.contended) {
-		spread = p.rand() / p.rate
-	}
-	p.gateUntil = p.windowEnd.Add(time.Duration(spread * float64(time.Second)))
-}
-
 // observe updates the controller with one answer.
 func (p *Pacer) observe(now time.Time, o observation) {
 	p.inFlight--
@@ -395,7 +388,7 @@ func (p *Pacer) observe(now time.Time, o observation) {
 		if first {
 			p.start(now, used)
 		} else {
-			p.adjust(now)
+			p.adjust()
 		}
 		p.limit, p.windowEnd = o.limit, o.reset
 		p.remaining = o.remaining - p.inFlight
@@ -417,11 +410,8 @@ func (p *Pacer) observe(now time.Time, o observation) {
 		p.remaining = min(p.remaining, 0)
 	}
 	p.seenRemaining, p.seenLeft = max(p.remaining, 0), p.windowEnd.Sub(now)
-	p.closeGate(now)
 	p.setRate(p.informedRate(now))
 }
-
-var pacerDebug func(p *Pacer, format string, args ...any)
 
 // setRate changes the rate and reschedules the next turn from the last
 // one, so that a new rate applies at once rather than after a gap computed
@@ -450,10 +440,7 @@ func (p *Pacer) start(now time.Time, used int) {
 // its last answer in the window, averaged with the share it had. When a
 // process leaves, the others' shares of the next window grow to fill the
 // room it left; a process that spent every token alone takes the bucket.
-func (p *Pacer) adjust(now time.Time) {
-	if pacerDebug != nil {
-		pacerDebug(p, "adjust share %.3f used %d mine %d phase %.2f contended %v", p.share, p.used, p.mine, p.phase, now.Before(p.contended))
-	}
+func (p *Pacer) adjust() {
 	switch {
 	case p.used <= p.mine+1 && p.phase >= 0.5:
 		p.share = 1
@@ -465,7 +452,7 @@ func (p *Pacer) adjust(now time.Time) {
 		// overrate a process whose last answer came early.
 		total := min(max(float64(p.used)/p.phase, float64(p.used)), float64(p.limit))
 		measured := float64(p.mine) / max(total, 1)
-		share := (1-measureWeight)*p.share + measureWeight*measured
+		share := (p.share + measured) / 2 // one window's measure is noisy
 		if total < 0.95*float64(p.limit) || p.share*float64(p.limit) < 1 {
 			share += fairStep
 		}
@@ -479,7 +466,7 @@ func (p *Pacer) adjust(now time.Time) {
 // processes then sat out most of the next window, and the fleet left a
 // third of the bucket unused.)
 func (p *Pacer) rateLimited(now time.Time, o observation) {
-	wait := min(o.retryAfter, MaxRetryAfter)
+	wait := o.retryAfter
 	if wait <= 0 {
 		wait = window
 	}
@@ -518,7 +505,8 @@ func (p *Pacer) fallback(now time.Time, o observation, first bool) {
 	p.rate = min(p.rate, p.ceiling)
 }
 
-// MaxRetryAfter caps one wait between attempts. Nova sends Retry-After in
+// MaxRetryAfter caps one wait between attempts (Config.MaxRetryAfter
+// overrides it, for tests). Nova sends Retry-After in
 // seconds, 1-2 for its one-second windows; a much larger value is more
 // likely a proxy's or a misconfiguration's than a real need, and a read
 // that sleeps for minutes inside one attempt looks hung. 30 s is also the

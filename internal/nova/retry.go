@@ -274,11 +274,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int) answer {
 		"attempt":     n,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
-	if resp != nil {
-		c.pacer.done(resp)
-	} else {
-		c.pacer.done(nil)
-	}
+	c.pacer.done(resp, c.maxRetryAfter)
 	if err != nil {
 		if actx.Err() != nil && ctx.Err() == nil {
 			err = &attemptTimeout{err: err}
@@ -296,19 +292,19 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int) answer {
 	return answer{resp: resp, body: body}
 }
 
-// boundRetryAfter applies MaxRetryAfter to a Retry-After, and says so at
+// boundRetryAfter applies the cap (MaxRetryAfter by default) to a Retry-After, and says so at
 // Info when it had to: a long sleep inside one attempt must never be
 // silent.
 func (c *Client) boundRetryAfter(ctx context.Context, ra time.Duration, req *http.Request) time.Duration {
-	if ra <= MaxRetryAfter {
+	if ra <= c.maxRetryAfter {
 		return ra
 	}
 	c.log.Info(ctx, "Nova asked to wait longer than the provider waits between attempts; waiting the cap instead", map[string]any{
 		"path":        req.URL.EscapedPath(),
 		"retry_after": ra.String(),
-		"cap":         MaxRetryAfter.String(),
+		"cap":         c.maxRetryAfter.String(),
 	})
-	return MaxRetryAfter
+	return c.maxRetryAfter
 }
 
 // backoff is exponential with jitter, from waitMin and capped at waitMax,
