@@ -260,6 +260,9 @@ func TestRateLimitedAnswerPausesTheClient(t *testing.T) {
 		errs <- err
 	})
 	<-limited
+	// Give the client a moment to read the 429 (the hook runs on the
+	// server's side of the exchange).
+	time.Sleep(100 * time.Millisecond)
 	wg.Go(func() {
 		_, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
 		errs <- err
