@@ -34,9 +34,9 @@ import (
 // errBodyTooLarge is not retried: the next attempt would be as large.
 var errBodyTooLarge = errors.New("response body too large")
 
-// DefaultRateLimitWait bounds how long 429 answers are waited out when the
-// caller's context has no deadline. The provider always sets one: the
-// data source's timeouts.read, 20 minutes by default.
+// DefaultRateLimitWait bounds a read, and so how long its 429 answers are
+// waited out, when the caller's context has no deadline. The provider
+// always sets one: the data source's timeouts.read, 20 minutes by default.
 const DefaultRateLimitWait = 20 * time.Minute
 
 // AttemptTimeoutError is an attempt that took longer than the client's
@@ -163,7 +163,7 @@ type answer struct {
 // answer (whatever its status) or an error when there was none to return.
 // The request must have no body (Nova reads are GETs).
 func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []byte, error) {
-	st := &retryState{start: time.Now()}
+	st := &retryState{}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultRateLimitWait)
@@ -237,7 +237,6 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 
 // retryState follows one logical request across its attempts.
 type retryState struct {
-	start       time.Time
 	attempts    int
 	failures    int // attempts that count against max_retries
 	rateLimited int
