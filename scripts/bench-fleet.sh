@@ -31,6 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+: >"$work/terraformrc"
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
 tf="$(scripts/ensure-terraform.sh)"
 echo "terraform: $tf ($("$tf" version | head -n1)); $(nproc) cores; runs per figure: $runs; limit $rate req/s per key" >&2
 

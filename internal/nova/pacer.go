@@ -104,7 +104,7 @@ const (
 	aiStep = 0.5
 	// mdFactor is the fallback's multiplicative decrease on a 429, applied
 	// at most once per window.
-	mdFactor = 0.7
+	mdFactor = 0.75
 )
 
 // observation is what one answer says about the bucket.
@@ -405,6 +405,12 @@ func (p *Pacer) observe(now time.Time, o observation) {
 	if used > p.mine+1 {
 		// Someone else is spending this key's tokens.
 		p.contended = now.Add(contendedFor)
+	} else if p.mine >= 3 && !now.Before(p.contended) {
+		// Three answers in, every token of the window is still ours:
+		// alone so far, so take the bucket now rather than at the
+		// window's end (a cautious first share costs a lone run most
+		// of a window otherwise).
+		p.share = 1
 	}
 	if o.status == http.StatusTooManyRequests || o.remaining == 0 {
 		p.remaining = min(p.remaining, 0)
