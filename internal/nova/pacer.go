@@ -205,7 +205,7 @@ func (p *Pacer) acquire(ctx context.Context) error {
 	for {
 		p.mu.Lock()
 		now := p.now()
-		at, blocked := p.earliest(now)
+		at, blocked := p.earliest()
 		if !blocked && !at.After(now) {
 			p.take(now)
 			p.mu.Unlock()
@@ -270,7 +270,7 @@ func (p *Pacer) wake() {
 
 // earliest says when the next request may go; blocked means not before
 // the first request's answer.
-func (p *Pacer) earliest(now time.Time) (at time.Time, blocked bool) {
+func (p *Pacer) earliest() (at time.Time, blocked bool) {
 	if p.probing {
 		return time.Time{}, true
 	}

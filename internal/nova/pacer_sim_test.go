@@ -64,7 +64,11 @@ func (q simQueue) Less(i, j int) bool {
 	return q[i].seq < q[j].seq
 }
 func (q simQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *simQueue) Push(x any)   { *q = append(*q, x.(*simEvent)) }
+func (q *simQueue) Push(x any) {
+	if e, ok := x.(*simEvent); ok {
+		*q = append(*q, e)
+	}
+}
 func (q *simQueue) Pop() any {
 	old := *q
 	e := old[len(old)-1]
@@ -99,7 +103,10 @@ func simulate(cfg simConfig) simResult {
 	limitedIn := map[int64]int{}
 	lastSec := int64(0)
 	for q.Len() > 0 {
-		e := heap.Pop(&q).(*simEvent)
+		e, ok := heap.Pop(&q).(*simEvent)
+		if !ok {
+			break
+		}
 		now := e.at
 		if now.Sub(t0) > cfg.deadline {
 			break
@@ -115,7 +122,7 @@ func simulate(cfg simConfig) simResult {
 		}
 		switch e.kind {
 		case 0:
-			at, blocked := ps.pacer.earliest(now)
+			at, blocked := ps.pacer.earliest()
 			switch {
 			case blocked:
 				ps.waiting++

@@ -105,9 +105,9 @@ func TestPacerWithoutHeaders(t *testing.T) {
 }
 
 // novaAnswer builds a response with Nova's rate-limit headers.
-func novaAnswer(status, limit, remaining int, reset time.Time, retryAfter string) *http.Response {
+func novaAnswer(status, remaining int, reset time.Time, retryAfter string) *http.Response {
 	h := http.Header{}
-	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Limit", strconv.Itoa(simLimit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 	if retryAfter != "" {
@@ -122,12 +122,12 @@ func TestPacerPauseHoldsEveryCaller(t *testing.T) {
 	now := time.Unix(1_800_000_000, 300*int64(time.Millisecond))
 	p := newPacer(func() time.Time { return now }, func() float64 { return 0.5 })
 	p.take(now)
-	p.observe(now, observationOf(novaAnswer(200, 20, 19, now.Truncate(time.Second).Add(time.Second), ""), now))
+	p.observe(now, observationOf(novaAnswer(200, 19, now.Truncate(time.Second).Add(time.Second), ""), now))
 	p.take(now)
 	now = now.Add(10 * time.Millisecond)
-	o := observationOf(novaAnswer(429, 20, 0, now.Truncate(time.Second).Add(time.Second), "1"), now)
+	o := observationOf(novaAnswer(429, 0, now.Truncate(time.Second).Add(time.Second), "1"), now)
 	p.observe(now, o)
-	at, blocked := p.earliest(now)
+	at, blocked := p.earliest()
 	if blocked || at.Before(now.Add(time.Second)) {
 		t.Fatalf("after a 429 with Retry-After 1, the next turn is at %v (blocked %v), %v from now", at, blocked, at.Sub(now))
 	}
@@ -135,11 +135,11 @@ func TestPacerPauseHoldsEveryCaller(t *testing.T) {
 		t.Errorf("the pause is %v, more than Retry-After plus a quarter", at.Sub(now))
 	}
 
-	o = observationOf(novaAnswer(429, 20, 0, now.Truncate(time.Second).Add(time.Second), "3600"), now)
+	o = observationOf(novaAnswer(429, 0, now.Truncate(time.Second).Add(time.Second), "3600"), now)
 	o.retryAfter = min(o.retryAfter, MaxRetryAfter)
 	p.take(now)
 	p.observe(now, o)
-	if at, _ := p.earliest(now); at.Sub(now) > MaxRetryAfter*5/4 {
+	if at, _ := p.earliest(); at.Sub(now) > MaxRetryAfter*5/4 {
 		t.Errorf("a Retry-After of an hour paused the pacer for %v", at.Sub(now))
 	}
 }
@@ -152,7 +152,7 @@ func TestPacerAcquireWaitsOutThePause(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Nova answers with room: the pacer goes at several per second.
-	p.done(novaAnswer(200, 20, 19, time.Now().Truncate(time.Second).Add(time.Second), ""), MaxRetryAfter)
+	p.done(novaAnswer(200, 19, time.Now().Truncate(time.Second).Add(time.Second), ""), MaxRetryAfter)
 	if err := p.acquire(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -185,11 +185,11 @@ func TestPacerFirstRequestGoesAlone(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	p := newPacer(func() time.Time { return now }, func() float64 { return 0.5 })
 	p.take(now)
-	if _, blocked := p.earliest(now); !blocked {
+	if _, blocked := p.earliest(); !blocked {
 		t.Fatal("a second request may go before the first one's answer")
 	}
-	p.observe(now, observationOf(novaAnswer(200, 20, 19, now.Add(time.Second), ""), now))
-	if _, blocked := p.earliest(now); blocked {
+	p.observe(now, observationOf(novaAnswer(200, 19, now.Add(time.Second), ""), now))
+	if _, blocked := p.earliest(); blocked {
 		t.Fatal("still blocked after the first answer")
 	}
 }
@@ -201,22 +201,22 @@ func TestPacerWaitsForTheResetWhenTheWindowIsSpent(t *testing.T) {
 	reset := now.Truncate(time.Second).Add(time.Second)
 	p := newPacer(func() time.Time { return now }, func() float64 { return 0.5 })
 	p.take(now)
-	p.observe(now, observationOf(novaAnswer(200, 20, 0, reset, ""), now))
-	if at, _ := p.earliest(now); at.Before(reset) {
+	p.observe(now, observationOf(novaAnswer(200, 0, reset, ""), now))
+	if at, _ := p.earliest(); at.Before(reset) {
 		t.Fatalf("next turn at %v, before the window's reset at %v", at, reset)
 	}
 }
 
 func TestObservationIgnoresDegradedAndSkewedHeaders(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	if o := observationOf(novaAnswer(200, 20, 5, now.Add(time.Second), ""), now); !o.headers || o.remaining != 5 {
+	if o := observationOf(novaAnswer(200, 5, now.Add(time.Second), ""), now); !o.headers || o.remaining != 5 {
 		t.Errorf("plain headers: %+v", o)
 	}
-	skewed := novaAnswer(200, 20, 5, now.Add(time.Hour), "")
+	skewed := novaAnswer(200, 5, now.Add(time.Hour), "")
 	if o := observationOf(skewed, now); o.headers {
 		t.Errorf("a reset an hour away was used: %+v", o)
 	}
-	degraded := novaAnswer(200, 20, 5, now.Add(time.Second), "")
+	degraded := novaAnswer(200, 5, now.Add(time.Second), "")
 	degraded.Header.Set("X-RateLimit-Degraded", "true")
 	if o := observationOf(degraded, now); o.headers {
 		t.Errorf("degraded headers were used: %+v", o)
