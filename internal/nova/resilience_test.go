@@ -345,13 +345,30 @@ func TestRetryAfterIsCapped(t *testing.T) {
 	}
 }
 
-// request_timeout bounds one attempt from when the pacer lets it go: a
-// read queued behind a 429's pause longer than request_timeout succeeds.
+// request_timeout bounds one attempt from when the pacer lets it go, not
+// from when the read was queued: a read held for a second behind another
+// read's 429, with a 300ms request_timeout and no retries, succeeds.
 func TestAttemptTimeoutStartsAtTheTurn(t *testing.T) {
-	c, s, id := newTestClient(t, Config{RequestTimeout: 300 * time.Millisecond})
-	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "1"})
+	limited := make(chan struct{})
+	var once sync.Once
+	c, s, id := newTestClient(t, Config{RequestTimeout: 300 * time.Millisecond, MaxRetries: -1}, novafake.WithRequestHook(func(r novafake.Request) {
+		if r.Status == 429 {
+			once.Do(func() { close(limited) })
+		}
+	}))
 	if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err != nil {
-		t.Fatalf("a read paced for 1 s with a 300ms per-attempt timeout: %v", err)
+		t.Fatal(err)
+	}
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "1"})
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = c.GetScoringBatch(t.Context(), "job-1", id, testTenant) })
+	<-limited
+	time.Sleep(100 * time.Millisecond) // the client reads the 429
+	start := time.Now()
+	_, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("a read queued for %v behind a 429, with a 300ms per-attempt timeout: %v", time.Since(start), err)
 	}
 }
 
