@@ -113,4 +113,5 @@ for cli in "${clis[@]}"; do
 done
 
 echo
-go run ./scripts/testmatrix "${rows[@]}"
+# The table also goes to a file, for release notes; the exit status is the summariser's.
+go run ./scripts/testmatrix "${rows[@]}" | tee "${out_dir}/table.md"

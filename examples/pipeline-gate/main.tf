@@ -3,7 +3,7 @@
 # and every candidate reached the bar.
 #
 # Every condition holds up on null values (a failed job has no score, a pending batch no
-# completed_at): older Terraform evaluates both sides of && and ||, so
+# completed_at): Terraform 1.11 and older evaluate both sides of && and ||, so
 # `job.status == "completed" && job.score >= 7` fails with "argument must not be null" on a
 # failed job instead of reporting it. Nulls are replaced with coalesce() or compared with ==,
 # which is null-safe, before any arithmetic comparison.
