@@ -44,11 +44,17 @@ fi
 
 version="${TOFU_BUILD_VERSION:-}"
 if [[ -z "${version}" ]]; then
-  # The proxy lists releases in semver order; pre-releases are not listed by -versions.
-  if ! version="$(cd "${root}" && GOFLAGS=-mod=mod go list -m -versions "${module}" 2>/dev/null | tr ' ' '\n' | tail -n 1)" ||
+  # The proxy lists versions in semver order; skip pre-releases (v1.2.0-beta1).
+  if ! version="$(cd "${root}" && GOFLAGS=-mod=mod go list -m -versions "${module}" 2>/dev/null |
+    tr ' ' '\n' | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | tail -n 1)" ||
     [[ -z "${version}" || "${version}" == "${module}" ]]; then
     # Offline: fall back to the newest one built earlier.
-    latest="$(ls -1 "${bin_dir}"/tofu-v* 2>/dev/null | sort -V | tail -n 1 || true)"
+    shopt -s nullglob
+    built=("${bin_dir}"/tofu-v*[0-9])
+    latest=""
+    if ((${#built[@]} > 0)); then
+      latest="$(printf '%s\n' "${built[@]}" | sort -V | tail -n 1)"
+    fi
     if [[ -n "${latest}" ]] && usable "${latest}"; then
       printf '%s\n' "${latest}"
       exit 0
