@@ -3,7 +3,7 @@
 #
 # Order: TOFU_PATH when set, then .bin/tofu-<version> built earlier, else build
 # github.com/opentofu/opentofu@<version> (MPL-2.0) into .bin/ from the Go module proxy.
-# <version> is TOFU_BUILD_VERSION, default the newest release the proxy lists.
+# <version> is TOFU_BUILD_VERSION, default the newest release the proxy lists that builds.
 #
 # Why not `go install ...@version`: OpenTofu's go.mod has replace directives, which `go install`
 # refuses for a module outside the main module. So the module is downloaded, copied into a
@@ -42,13 +42,55 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 
-version="${TOFU_BUILD_VERSION:-}"
-if [[ -z "${version}" ]]; then
+# build VERSION builds github.com/opentofu/opentofu@VERSION into .bin/tofu-VERSION. It returns 2
+# when the module cannot be downloaded (try again later), 1 when it does not build.
+build() {
+  local version="$1" target="${bin_dir}/tofu-$1" dir work start
+  mkdir -p "${bin_dir}"
+  echo "ensure-tofu: building ${module}@${version} into ${target} (5-15 minutes) ..." >&2
+  start=$(date +%s)
+  if ! dir="$(cd "${bin_dir}" && GOFLAGS=-mod=mod go mod download -json "${module}@${version}" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || [[ -z "${dir}" ]]; then
+    echo "ensure-tofu: go mod download ${module}@${version} failed" >&2
+    return 2
+  fi
+  work="$(mktemp -d "${TMPDIR:-/tmp}/tofu-build.XXXXXX")" || return 1
+  # The module cache is read-only: build in a writable copy.
+  if ! cp -R "${dir}/." "${work}/" || ! chmod -R u+w "${work}"; then
+    rm -rf "${work}"
+    return 1
+  fi
+  # No VCS stamping: the copy is not a git checkout. version.dev=no is what OpenTofu's release
+  # build sets; without it `tofu version` says 1.x.y-dev.
+  if ! (cd "${work}" && GOFLAGS=-mod=mod go build -trimpath -buildvcs=false \
+    -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "${target}.tmp" ./cmd/tofu >&2); then
+    echo "ensure-tofu: building ${module}@${version} failed" >&2
+    rm -rf "${work}" "${target}.tmp"
+    return 1
+  fi
+  rm -rf "${work}"
+  mv "${target}.tmp" "${target}"
+  if ! usable "${target}"; then
+    echo "ensure-tofu: ${target} was built but does not run" >&2
+    return 1
+  fi
+  echo "ensure-tofu: built $("${target}" version | head -n 1) in $(($(date +%s) - start))s" >&2
+}
+
+# The versions to try, newest first: the one asked for, or the newest three releases (a release
+# whose module does not build is passed over, and remembered in .bin/ so as not to retry it).
+if [[ -n "${TOFU_BUILD_VERSION:-}" ]]; then
+  versions=("${TOFU_BUILD_VERSION}")
+else
   # The proxy lists versions in semver order; skip pre-releases (v1.2.0-beta1).
-  if ! version="$(cd "${root}" && GOFLAGS=-mod=mod go list -m -versions "${module}" 2>/dev/null |
-    tr ' ' '\n' | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | tail -n 1)" ||
-    [[ -z "${version}" || "${version}" == "${module}" ]]; then
-    # Offline: fall back to the newest one built earlier.
+  listed="$(
+    cd "${root}"
+    { GOFLAGS=-mod=mod go list -m -versions "${module}" 2>/dev/null || true; } |
+      tr ' ' '\n' | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | tail -n 3 | sort -rV
+  )" || true
+  read -r -d '' -a versions <<<"${listed}" || true
+  if [[ ${#versions[@]} -eq 0 ]]; then
+    # Offline: the newest one built earlier.
     shopt -s nullglob
     built=("${bin_dir}"/tofu-v*[0-9])
     latest=""
@@ -64,35 +106,25 @@ if [[ -z "${version}" ]]; then
   fi
 fi
 
-target="${bin_dir}/tofu-${version}"
-if usable "${target}"; then
-  printf '%s\n' "${target}"
-  exit 0
-fi
-
-mkdir -p "${bin_dir}"
-echo "ensure-tofu: building ${module}@${version} into ${target} (5-15 minutes) ..." >&2
-start=$(date +%s)
-if ! dir="$(cd "${bin_dir}" && GOFLAGS=-mod=mod go mod download -json "${module}@${version}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || [[ -z "${dir}" ]]; then
-  echo "ensure-tofu: go mod download ${module}@${version} failed" >&2
-  exit 1
-fi
-work="$(mktemp -d "${TMPDIR:-/tmp}/tofu-build.XXXXXX")"
-trap 'chmod -R u+w "${work}" 2>/dev/null; rm -rf "${work}"' EXIT
-cp -R "${dir}/." "${work}/"
-chmod -R u+w "${work}"
-# No VCS stamping: the copy is not a git checkout. version.dev=no is what OpenTofu's release
-# build sets; without it `tofu version` says 1.x.y-dev.
-if ! (cd "${work}" && GOFLAGS=-mod=mod go build -trimpath -buildvcs=false \
-  -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "${target}.tmp" ./cmd/tofu >&2); then
-  echo "ensure-tofu: building ${module}@${version} failed" >&2
-  rm -f "${target}.tmp"
-  exit 1
-fi
-mv "${target}.tmp" "${target}"
-if ! usable "${target}"; then
-  echo "ensure-tofu: ${target} was built but does not run" >&2
-  exit 1
-fi
-echo "ensure-tofu: built $("${target}" version | head -n 1) in $(($(date +%s) - start))s" >&2
-printf '%s\n' "${target}"
+for version in "${versions[@]}"; do
+  target="${bin_dir}/tofu-${version}"
+  if usable "${target}"; then
+    printf '%s\n' "${target}"
+    exit 0
+  fi
+  if [[ -z "${TOFU_BUILD_VERSION:-}" && -f "${target}.failed" ]]; then
+    echo "ensure-tofu: ${version} did not build before (${target}.failed); trying an older release" >&2
+    continue
+  fi
+  rc=0
+  build "${version}" || rc=$?
+  if [[ ${rc} -eq 0 ]]; then
+    printf '%s\n' "${target}"
+    exit 0
+  fi
+  if [[ ${rc} -eq 1 ]]; then
+    : >"${target}.failed"
+  fi
+done
+echo "ensure-tofu: could not build OpenTofu ${versions[*]}" >&2
+exit 1
