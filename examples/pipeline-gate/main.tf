@@ -26,7 +26,7 @@ terraform {
 data "nova_scoring_batch" "gate" {
   job_id              = var.job_id
   scoring_batch_id    = var.scoring_batch_id
-  wait_for_completion = true
+  wait_for_completion = var.wait_for_completion
   # The gate needs scores, not assessment text: keep candidate personal data out of state.
   include_assessments = false
 
@@ -35,8 +35,8 @@ data "nova_scoring_batch" "gate" {
   }
 
   lifecycle {
-    # A wait that ends without a finished batch (it should not, but a mock or an API change
-    # can say so) must never open the gate.
+    # A batch that is not finished (read once, or a mock or an API change says so) must never
+    # open the gate.
     postcondition {
       condition     = self.finished == true && self.status != "pending"
       error_message = "Scoring batch ${coalesce(self.id, var.scoring_batch_id)} is not finished (status ${coalesce(self.status, "unknown")}, ${coalesce(self.pending_jobs, "?")} of ${coalesce(self.total_jobs, "?")} jobs pending, created ${coalesce(self.created_at, "at an unknown time")}): do not deploy yet."

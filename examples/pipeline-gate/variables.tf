@@ -26,3 +26,10 @@ variable "wait_timeout" {
   default     = "30m"
   nullable    = false
 }
+
+variable "wait_for_completion" {
+  description = "Wait for Nova to finish the batch (true), or read it once (false: a batch still scoring stops the run, for a pipeline that must not block)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

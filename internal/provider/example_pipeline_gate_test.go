@@ -113,21 +113,30 @@ func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
 		{ApplicationID: "app-001", Score: 9},
 		{ApplicationID: "app-002", Score: 4},
 	}})
+	pending := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 9},
+		{ApplicationID: "app-002", AfterPolls: 1_000_000},
+	}})
 	tf, dir, env := pipelineGateWorkspace(t,
 		"NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
 
 	for _, tc := range []struct {
 		name, batch string
+		args        []string
 		wantErr     string // a regexp; empty: the plan succeeds
 	}{
-		{"completed", completed, ""},
-		{"partially failed", partiallyFailed, `Resource postcondition failed(?s:.*)Scoring batch\s+` + partiallyFailed +
+		{"completed", completed, nil, ""},
+		// Read once: the batch, its completed_at and one job's score are null.
+		{"pending", pending, []string{"-var", "wait_for_completion=false"}, `Resource postcondition failed(?s:.*)Scoring\s+batch\s+` + pending +
+			`\s+is\s+not\s+finished\s+\(status\s+pending,\s+1\s+of\s+2\s+jobs\s+pending,\s+created\s+\d{4}-`},
+		{"partially failed", partiallyFailed, nil, `Resource postcondition failed(?s:.*)Scoring batch\s+` + partiallyFailed +
 			`\s+ended\s+failed:\s+1\s+of\s+2\s+jobs\s+failed;\s+failed\s+applications:\s+app-002\s+\(RESUME_FETCH_FAILED\)`},
-		{"low score", lowScore, `Resource precondition failed(?s:.*)Not\s+deploying:\s+every\s+candidate\s+needs\s+a\s+score\s+of\s+at\s+least\s+7;\s+below\s+it:\s+\{"app-002":4\}`},
+		{"low score", lowScore, nil, `Resource precondition failed(?s:.*)Not\s+deploying:\s+every\s+candidate\s+needs\s+a\s+score\s+of\s+at\s+least\s+7;\s+below\s+it:\s+\{"app-002":4\}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := runIn(t, tf, dir, env, "plan", "-input=false", "-refresh=false",
-				"-var", "job_id="+testJob, "-var", "scoring_batch_id="+tc.batch)
+			args := append([]string{"plan", "-input=false", "-refresh=false",
+				"-var", "job_id=" + testJob, "-var", "scoring_batch_id=" + tc.batch}, tc.args...)
+			out, err := runIn(t, tf, dir, env, args...)
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatalf("plan failed: %v\n%s", err, out)
