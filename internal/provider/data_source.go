@@ -165,14 +165,32 @@ func (d *novaDataSource[T]) arguments(ctx context.Context, config tfsdk.Config) 
 }
 
 func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	args, diags := d.arguments(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if r, ok := d.read(ctx, req.Config, &resp.Diagnostics); ok {
+		resp.State.Raw = r.raw
+	}
+}
+
+// readOutcome is what a successful read produced: the last value read, the
+// target it was read for, and the state (or ephemeral result) built from it.
+type readOutcome[T any] struct {
+	polled[T]
+	target target
+	raw    tftypes.Value
+}
+
+// read is the one read behind every data source and ephemeral resource:
+// arguments, provider readiness, timeouts, reading once or waiting,
+// warnings, diagnostics and building the value from the mapping. It
+// reports into diags and says whether the outcome can be used.
+func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (readOutcome[T], bool) {
+	args, argDiags := d.arguments(ctx, config)
+	diags.Append(argDiags...)
+	if diags.HasError() {
+		return readOutcome[T]{}, false
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError("Nova provider not configured", "The provider was not configured before "+d.kind+" was read. This is a bug in the provider; please report it.")
-		return
+		diags.AddError("Nova provider not configured", "The provider was not configured before "+d.kind+" was read. This is a bug in the provider; please report it.")
+		return readOutcome[T]{}, false
 	}
 	tenant := d.data.tenant(args.tenant)
 	t := target{
@@ -182,14 +200,14 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 		environment: d.data.environment,
 		notFound:    d.notFound,
 	}
-	if !d.data.ready(t, &resp.Diagnostics) {
-		return
+	if !d.data.ready(t, diags) {
+		return readOutcome[T]{}, false
 	}
 
-	timeout, diags := args.timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	timeout, toDiags := args.timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(toDiags...)
+	if diags.HasError() {
+		return readOutcome[T]{}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -212,26 +230,26 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
 		var we *waitError
 		if errors.As(err, &we) {
-			resp.Diagnostics.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we)))
-			return
+			diags.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we)))
+			return readOutcome[T]{}, false
 		}
 	} else {
 		p, err = read(ctx)
 	}
 	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(t, err))
-		return
+		diags.Append(readErrorDiagnostic(t, err))
+		return readOutcome[T]{}, false
 	}
 
 	for _, w := range p.warnings {
-		resp.Diagnostics.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
+		diags.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
 	}
-	raw, err := d.stateValue(ctx, req.Config, p.value, includeAssessments(args.includeAssessments))
+	raw, err := d.stateValue(ctx, config, p.value, includeAssessments(args.includeAssessments))
 	if err != nil {
-		resp.Diagnostics.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
-		return
+		diags.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
+		return readOutcome[T]{}, false
 	}
-	resp.State.Raw = raw
+	return readOutcome[T]{polled: p, target: t, raw: raw}, true
 }
 
 // polled is one successful read and its summary.
