@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -54,6 +55,9 @@ type readResult struct {
 	summary  string         // the state, for progress and timeout messages
 	fields   map[string]any // the state, for the per-read log line
 	warnings []string
+	// unknown names the status values the provider did not know; they are
+	// treated as pending, so a wait that times out says they kept it waiting.
+	unknown []string
 }
 
 type idArgument struct {
@@ -102,6 +106,12 @@ func waitArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 		ReadDescription: "How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `20m`.", // defaultReadTimeout
 	}).(schema.SingleNestedAttribute)
 	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
+	// The module checks the syntax only; a zero or negative limit would end
+	// every read before it starts.
+	if read, ok := to.Attributes["read"].(schema.StringAttribute); ok {
+		read.Validators = append(read.Validators, atLeastDuration(time.Second))
+		to.Attributes["read"] = read
+	}
 	return map[string]schema.Attribute{
 		"wait_for_completion": schema.BoolAttribute{
 			Optional: true,
@@ -127,6 +137,35 @@ func withAttributes(into, more map[string]schema.Attribute) {
 			panic("attribute " + name + " defined twice")
 		}
 		into[name] = a
+	}
+}
+
+var _ datasource.DataSourceWithValidateConfig = (*novaDataSource[*nova.BatchResult])(nil)
+
+// ValidateConfig warns about waiting settings that do nothing because the
+// data source will not wait: a user who set them most likely meant to.
+func (d *novaDataSource[T]) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	if d.defaultInterval == 0 {
+		return
+	}
+	var wait types.Bool
+	var pollInterval timetypes.GoDuration
+	var to timeouts.Value
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("poll_interval"), &pollInterval)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	if resp.Diagnostics.HasError() || wait.IsUnknown() || wait.ValueBool() {
+		return
+	}
+	if !pollInterval.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("poll_interval"), "poll_interval without wait_for_completion",
+			"poll_interval only applies while waiting, and wait_for_completion is not true, so this "+d.kind+" is read once. "+
+				"Set wait_for_completion = true to wait until it finishes, or remove poll_interval.")
+	}
+	if !to.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("timeouts"), "timeouts without wait_for_completion",
+			"wait_for_completion is not true, so this "+d.kind+" is read once and timeouts.read bounds only that read and its retries, not a wait. "+
+				"Set wait_for_completion = true to wait until it finishes, or remove timeouts.")
 	}
 }
 
@@ -213,13 +252,18 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	defer cancel()
 
 	// Each read is summarised once, for the progress log, the wait's
-	// decision and the diagnostics.
+	// decision and the diagnostics. A wait that ends badly reports every
+	// warning it saw, once each: the one that explains why it never
+	// finished may have come from any poll.
+	var seenWarnings, seenUnknown orderedSet
 	read := func(ctx context.Context) (polled[T], error) {
 		v, err := d.fetch(ctx, d.data.client, args.ids, tenant)
 		if err != nil {
 			return polled[T]{}, err
 		}
 		p := polled[T]{value: v, readResult: d.result(v)}
+		seenWarnings.add(p.warnings...)
+		seenUnknown.add(p.unknown...)
 		tflog.Info(ctx, "Read Nova "+d.kind, p.fields)
 		return p, nil
 	}
@@ -228,9 +272,12 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	if args.wait.ValueBool() {
 		poller := newPoller(durationOr(args.pollInterval, d.defaultInterval))
 		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
+		if err != nil {
+			addWarnings(diags, t, seenWarnings.items)
+		}
 		var we *waitError
 		if errors.As(err, &we) {
-			diags.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we)))
+			diags.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we), seenUnknown.items))
 			return readOutcome[T]{}, false
 		}
 	} else {
@@ -241,15 +288,38 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		return readOutcome[T]{}, false
 	}
 
-	for _, w := range p.warnings {
-		diags.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
-	}
+	addWarnings(diags, t, p.warnings)
 	raw, err := d.stateValue(ctx, config, p.value, includeAssessments(args.includeAssessments))
 	if err != nil {
 		diags.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
 		return readOutcome[T]{}, false
 	}
 	return readOutcome[T]{polled: p, target: t, raw: raw}, true
+}
+
+func addWarnings(diags *diag.Diagnostics, t target, warnings []string) {
+	for _, w := range warnings {
+		diags.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
+	}
+}
+
+// orderedSet keeps the first occurrence of each string, in order.
+type orderedSet struct {
+	items []string
+	seen  map[string]bool
+}
+
+func (s *orderedSet) add(items ...string) {
+	for _, it := range items {
+		if s.seen[it] {
+			continue
+		}
+		if s.seen == nil {
+			s.seen = make(map[string]bool)
+		}
+		s.seen[it] = true
+		s.items = append(s.items, it)
+	}
 }
 
 // polled is one successful read and its summary.
@@ -332,14 +402,20 @@ func elementType(t tftypes.Type) (tftypes.Type, error) {
 	return l.ElementType, nil
 }
 
-func waitErrorDiagnostic(t target, we *waitError, timeout time.Duration, last string) diag.Diagnostic {
+func waitErrorDiagnostic(t target, we *waitError, timeout time.Duration, last string, unknown []string) diag.Diagnostic {
 	elapsed := we.Elapsed.Round(time.Second)
 	switch {
 	case errors.Is(we.Cause, context.DeadlineExceeded):
+		advice := "Raise timeouts.read if it is still making progress, or check it in the Nova Embed Portal."
+		if len(unknown) > 0 {
+			advice = fmt.Sprintf("Nova sent status values this provider does not know: %s. An unknown value counts as pending unless "+
+				"the counters and jobs show the work finished, so the wait may never end on it. Check the %s in the Nova Embed Portal, "+
+				"and upgrade the provider if Nova has added a status.",
+				strings.Join(unknown, ", "), t.kind)
+		}
 		return diag.NewErrorDiagnostic("Timed out waiting for "+t.kind+" to finish",
-			fmt.Sprintf("Timed out waiting for %s to finish after %s (timeouts.read is %s; %d reads); %s.%s\n\n"+
-				"Raise timeouts.read if it is still making progress, or check it in the Nova Embed Portal.",
-				t.where(), elapsed, timeout, we.Polls, last, lastError(we)))
+			fmt.Sprintf("Timed out waiting for %s to finish after %s (timeouts.read is %s; %d reads); %s.%s\n\n%s",
+				t.where(), elapsed, timeout, we.Polls, last, lastError(we), advice))
 	case errors.Is(we.Cause, context.Canceled):
 		return diag.NewErrorDiagnostic("Waiting for "+t.kind+" cancelled",
 			fmt.Sprintf("Stopped waiting for %s after %s because the run was cancelled; %s.", t.where(), elapsed, last))
