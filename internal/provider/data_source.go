@@ -89,7 +89,7 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 		"include_assessments": schema.BoolAttribute{
 			Optional: true,
 			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data and are stored in state; " +
-				"`false` leaves every `assessment` null, so the text never reaches state or plans.",
+				"`false` leaves every `assessment` null, so the text never reaches state or plans, and keeps it out of the response bodies the provider logs at `TF_LOG=TRACE`.",
 		},
 		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response that produced this state, for Nova support and audit."},
 	})
@@ -250,6 +250,9 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if !includeAssessments(args.includeAssessments) {
+		ctx = nova.WithoutAssessments(ctx)
+	}
 
 	// Each read is summarised once, for the progress log, the wait's
 	// decision and the diagnostics. A wait that ends badly reports every
