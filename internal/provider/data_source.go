@@ -88,10 +88,10 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 		},
 		"include_assessments": schema.BoolAttribute{
 			Optional: true,
-			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data and are stored in state; " +
+			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data, which a data source stores in state and plans; " +
 				"`false` leaves every `assessment` null, so the text never reaches state or plans, and keeps it out of the response bodies the provider logs at `TF_LOG=TRACE`.",
 		},
-		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response that produced this state, for Nova support and audit."},
+		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response these values come from, for Nova support and audit."},
 	})
 	if d.defaultInterval > 0 {
 		withAttributes(attrs, waitArguments(ctx, d.defaultInterval))
@@ -105,7 +105,7 @@ func waitArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
 		ReadDescription: "How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `20m`.", // defaultReadTimeout
 	}).(schema.SingleNestedAttribute)
-	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
+	to.MarkdownDescription = "Time limits for the read. Written as an attribute: `timeouts = { read = \"30m\" }`."
 	// The module checks the syntax only; a zero or negative limit would end
 	// every read before it starts.
 	if read, ok := to.Attributes["read"].(schema.StringAttribute); ok {

@@ -41,7 +41,8 @@ type failedApplication struct {
 const maxListedFailures = 20
 
 var (
-	_ ephemeral.EphemeralResourceWithConfigure = (*novaEphemeral[any])(nil)
+	_ ephemeral.EphemeralResourceWithConfigure      = (*novaEphemeral[any])(nil)
+	_ ephemeral.EphemeralResourceWithValidateConfig = (*novaEphemeral[any])(nil)
 )
 
 // dataSourceOf unwraps a data source constructor of this provider. A
@@ -78,6 +79,13 @@ func (e *novaEphemeral[T]) Schema(ctx context.Context, _ ephemeral.SchemaRequest
 			"it appears in the run's output only, never in a plan or in state, and never carries scores or assessment text.",
 	}
 	resp.Schema = s
+}
+
+// ValidateConfig gives the data source's warnings about the configuration.
+func (e *novaEphemeral[T]) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	var ds datasource.ValidateConfigResponse
+	e.source.ValidateConfig(ctx, datasource.ValidateConfigRequest{Config: req.Config}, &ds)
+	resp.Diagnostics.Append(ds.Diagnostics...)
 }
 
 func (e *novaEphemeral[T]) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {

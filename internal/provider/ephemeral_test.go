@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -287,5 +290,28 @@ func TestNotCompletedDiagnosticIsBounded(t *testing.T) {
 	}
 	if strings.Contains(detail, "app-020") {
 		t.Errorf("listed past the bound:\n%s", detail)
+	}
+}
+
+// The data source's configuration warnings apply to the ephemeral resource.
+func TestEphemeralValidateConfigWarnsLikeDataSource(t *testing.T) {
+	e, ok := newScoringBatchEphemeral().(ephemeral.EphemeralResourceWithValidateConfig)
+	if !ok {
+		t.Fatal("the ephemeral resource does not validate its configuration")
+	}
+	s := ephemeralSchemaOf(t, e)
+	typ, ok := s.Type().TerraformType(t.Context()).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
+	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	vals["poll_interval"] = tftypes.NewValue(tftypes.String, "2s")
+	var resp ephemeral.ValidateConfigResponse
+	e.ValidateConfig(t.Context(), ephemeral.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, vals)}}, &resp)
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary() != "poll_interval without wait_for_completion" {
+		t.Errorf("diagnostics: %v", resp.Diagnostics)
 	}
 }

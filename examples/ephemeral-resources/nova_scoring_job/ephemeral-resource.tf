@@ -13,7 +13,8 @@ resource "terraform_data" "invite_to_interview" {
 
   lifecycle {
     precondition {
-      condition     = ephemeral.nova_scoring_job.screening.score >= 7
+      # coalesce: a completed job should have a score, but a null must fail the condition, not the run.
+      condition     = coalesce(ephemeral.nova_scoring_job.screening.score, 0) >= 7
       error_message = "The candidate scored below 7."
     }
   }
