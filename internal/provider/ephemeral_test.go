@@ -131,6 +131,7 @@ func TestAccEphemeralBatchValues(t *testing.T) {
 			echoed("scores", knownvalue.MapExact(map[string]knownvalue.Check{"app-001": knownvalue.Float64Exact(8), "app-002": knownvalue.Float64Exact(6)})),
 			echoedJob(0, "application_id", knownvalue.StringExact("app-001")),
 			echoedJob(0, "assessment", knownvalue.ObjectPartial(map[string]knownvalue.Check{"verdict": knownvalue.StringExact("Strong.")})),
+			echoedJob(1, "application_id", knownvalue.StringExact("app-002")),
 			echoed("rejected_applications", knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
 				"application_id": knownvalue.StringExact("app-009"), "reason": knownvalue.StringExact("RESUME_CORRUPTED"),
 			})})),
