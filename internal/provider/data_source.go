@@ -294,7 +294,7 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	addWarnings(diags, t, p.warnings)
 	raw, err := d.stateValue(ctx, config, p.value, includeAssessments(args.includeAssessments))
 	if err != nil {
-		diags.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
+		diags.AddError("Could not build the result", fmt.Sprintf("Mapping %s to Terraform values failed: %s. This is a bug in the provider; please report it.", t.where(), err))
 		return readOutcome[T]{}, false
 	}
 	return readOutcome[T]{polled: p, target: t, raw: raw}, true
