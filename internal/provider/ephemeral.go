@@ -62,6 +62,7 @@ func (e *novaEphemeral[T]) Metadata(_ context.Context, req ephemeral.MetadataReq
 func (e *novaEphemeral[T]) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	var ds datasource.SchemaResponse
 	e.source.Schema(ctx, datasource.SchemaRequest{}, &ds)
+	resp.Diagnostics.Append(ds.Diagnostics...)
 	s, err := ephemeralSchema(ds.Schema)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not build the ephemeral resource's schema",
@@ -75,7 +76,7 @@ func (e *novaEphemeral[T]) Schema(ctx context.Context, _ ephemeral.SchemaRequest
 	s.Attributes["require_completed"] = schema.BoolAttribute{
 		Optional: true,
 		MarkdownDescription: "Whether opening fails unless the status is `completed` once the read (and the wait, with `wait_for_completion`) is done. Default `false`. " +
-			"The error names the " + e.source.kind + ", the tenant, the status and counts, and the failed applications' ids with their error codes; " +
+			"The error names the " + e.source.kind + ", the tenant, the status (and a batch's counts), and the failed applications' ids with their error codes; " +
 			"it appears in the run's output only, never in a plan or in state, and never carries scores or assessment text.",
 	}
 	resp.Schema = s
