@@ -152,3 +152,18 @@ func TestWaitTimeoutReportsLastState(t *testing.T) {
 		t.Fatalf("slept %v in all, past the 300ms deadline", clock.slept)
 	}
 }
+
+// A redirect names where it pointed and what to check; the provider never
+// follows it.
+func TestRedirectDiagnosticNamesLocation(t *testing.T) {
+	d := apiErrorDiagnostic(target{kind: "scoring batch", description: `scoring batch "b1" of job "job-123"`, tenant: "acme-corp", environment: "sandbox"},
+		&nova.APIError{StatusCode: 301, Location: "https://login.example.com/sso", Message: "the response had no body"})
+	for _, want := range []string{"Redirected to: https://login.example.com/sso", "HTTP status: 301", "base_url", "NOVA_BASE_URL"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+	if d.Summary() != "Nova's address answered with a redirect" {
+		t.Errorf("summary = %q", d.Summary())
+	}
+}
