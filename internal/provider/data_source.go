@@ -88,10 +88,10 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 		},
 		"include_assessments": schema.BoolAttribute{
 			Optional: true,
-			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data and are stored in state; " +
+			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data, which a data source stores in state and plans; " +
 				"`false` leaves every `assessment` null, so the text never reaches state or plans, and keeps it out of the response bodies the provider logs at `TF_LOG=TRACE`.",
 		},
-		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response that produced this state, for Nova support and audit."},
+		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response these values come from, for Nova support and audit."},
 	})
 	if d.defaultInterval > 0 {
 		withAttributes(attrs, waitArguments(ctx, d.defaultInterval))
@@ -105,7 +105,7 @@ func waitArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
 		ReadDescription: "How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `20m`.", // defaultReadTimeout
 	}).(schema.SingleNestedAttribute)
-	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
+	to.MarkdownDescription = "Time limits for the read. Written as an attribute: `timeouts = { read = \"30m\" }`."
 	// The module checks the syntax only; a zero or negative limit would end
 	// every read before it starts.
 	if read, ok := to.Attributes["read"].(schema.StringAttribute); ok {
@@ -204,14 +204,32 @@ func (d *novaDataSource[T]) arguments(ctx context.Context, config tfsdk.Config) 
 }
 
 func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	args, diags := d.arguments(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if r, ok := d.read(ctx, req.Config, &resp.Diagnostics); ok {
+		resp.State.Raw = r.raw
+	}
+}
+
+// readOutcome is what a successful read produced: the last value read, the
+// target it was read for, and the state (or ephemeral result) built from it.
+type readOutcome[T any] struct {
+	polled[T]
+	target target
+	raw    tftypes.Value
+}
+
+// read is the one read behind every data source and ephemeral resource:
+// arguments, provider readiness, timeouts, reading once or waiting,
+// warnings, diagnostics and building the value from the mapping. It
+// reports into diags and says whether the outcome can be used.
+func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (readOutcome[T], bool) {
+	args, argDiags := d.arguments(ctx, config)
+	diags.Append(argDiags...)
+	if diags.HasError() {
+		return readOutcome[T]{}, false
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError("Nova provider not configured", "The provider was not configured before "+d.kind+" was read. This is a bug in the provider; please report it.")
-		return
+		diags.AddError("Nova provider not configured", "The provider was not configured before "+d.kind+" was read. This is a bug in the provider; please report it.")
+		return readOutcome[T]{}, false
 	}
 	tenant := d.data.tenant(args.tenant)
 	t := target{
@@ -221,14 +239,14 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 		environment: d.data.environment,
 		notFound:    d.notFound,
 	}
-	if !d.data.ready(t, &resp.Diagnostics) {
-		return
+	if !d.data.ready(t, diags) {
+		return readOutcome[T]{}, false
 	}
 
-	timeout, diags := args.timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	timeout, toDiags := args.timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(toDiags...)
+	if diags.HasError() {
+		return readOutcome[T]{}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -258,28 +276,28 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 		poller := newPoller(durationOr(args.pollInterval, d.defaultInterval))
 		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
 		if err != nil {
-			addWarnings(&resp.Diagnostics, t, seenWarnings.items)
+			addWarnings(diags, t, seenWarnings.items)
 		}
 		var we *waitError
 		if errors.As(err, &we) {
-			resp.Diagnostics.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we), seenUnknown.items))
-			return
+			diags.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we), seenUnknown.items))
+			return readOutcome[T]{}, false
 		}
 	} else {
 		p, err = read(ctx)
 	}
 	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(t, err))
-		return
+		diags.Append(readErrorDiagnostic(t, err))
+		return readOutcome[T]{}, false
 	}
 
-	addWarnings(&resp.Diagnostics, t, p.warnings)
-	raw, err := d.stateValue(ctx, req.Config, p.value, includeAssessments(args.includeAssessments))
+	addWarnings(diags, t, p.warnings)
+	raw, err := d.stateValue(ctx, config, p.value, includeAssessments(args.includeAssessments))
 	if err != nil {
-		resp.Diagnostics.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
-		return
+		diags.AddError("Could not build the result", fmt.Sprintf("Mapping %s to Terraform values failed: %s. This is a bug in the provider; please report it.", t.where(), err))
+		return readOutcome[T]{}, false
 	}
-	resp.State.Raw = raw
+	return readOutcome[T]{polled: p, target: t, raw: raw}, true
 }
 
 func addWarnings(diags *diag.Diagnostics, t target, warnings []string) {
