@@ -48,6 +48,7 @@ func newScoringBatchDataSource() datasource.DataSource {
 					"failed_jobs": b.FailedJobs, "pending_jobs": b.PendingJobs, "trace_id": r.TraceID,
 				},
 				warnings: r.Warnings,
+				unknown:  r.UnknownStatuses,
 			}
 		},
 		state: scoringBatchValues,

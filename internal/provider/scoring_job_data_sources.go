@@ -69,6 +69,7 @@ func scoringJobResult(r *nova.ScoringJobResult) readResult {
 		summary:  "status " + string(j.Status),
 		fields:   map[string]any{"scoring_job_id": deref(j.ID), "status": string(j.Status), "trace_id": r.TraceID},
 		warnings: r.Warnings,
+		unknown:  r.UnknownStatuses,
 	}
 }
 

@@ -1,9 +1,9 @@
 package provider
 
 import (
-	"time"
-
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
 
 // State is built as terraform-plugin-go values rather than through the
@@ -39,12 +39,13 @@ func tfNumberPtr(f *float64) tftypes.Value {
 	return tftypes.NewValue(tftypes.Number, *f)
 }
 
-// tfTime renders a timestamp as timetypes.RFC3339 does.
-func tfTime(t *time.Time) tftypes.Value {
+// tfTime keeps a timestamp's text as Nova sent it (an RFC 3339 date-time,
+// fractional seconds included), which timetypes.RFC3339 accepts.
+func tfTime(t *nova.Timestamp) tftypes.Value {
 	if t == nil {
 		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return tftypes.NewValue(tftypes.String, t.Format(time.RFC3339))
+	return tftypes.NewValue(tftypes.String, t.Text)
 }
 
 var tfStringListType = tftypes.List{ElementType: tftypes.String}

@@ -21,32 +21,32 @@ const (
 	cliOpenTofu  = "OpenTofu"
 )
 
-// cliVersion identifies the CLI the tests drive.
-type cliVersion struct {
+// cliRelease identifies the CLI the tests drive: product and version.
+type cliRelease struct {
 	name    string // cliTerraform or cliOpenTofu
 	version *version.Version
 }
 
-func (c cliVersion) String() string { return c.name + " " + c.version.String() }
+func (c cliRelease) String() string { return c.name + " " + c.version.String() }
 
 // parseCLIVersion reads the output of `terraform version` or `tofu version`.
 // The version line need not be the first: a warning about the CLI
 // configuration can come before it.
-func parseCLIVersion(out string) (cliVersion, error) {
+func parseCLIVersion(out string) (cliRelease, error) {
 	m := regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\S+)`).FindStringSubmatch(out)
 	if m == nil {
-		return cliVersion{}, fmt.Errorf("no \"Terraform vX.Y.Z\" or \"OpenTofu vX.Y.Z\" line in %q", out)
+		return cliRelease{}, fmt.Errorf("no \"Terraform vX.Y.Z\" or \"OpenTofu vX.Y.Z\" line in %q", out)
 	}
 	v, err := version.NewVersion(m[2])
 	if err != nil {
-		return cliVersion{}, fmt.Errorf("version of %s: %w", m[1], err)
+		return cliRelease{}, fmt.Errorf("version of %s: %w", m[1], err)
 	}
-	return cliVersion{name: m[1], version: v}, nil
+	return cliRelease{name: m[1], version: v}, nil
 }
 
 // testedCLI is the CLI under test: TF_ACC_TERRAFORM_PATH, else terraform on
 // PATH (the same lookup as terraform-plugin-testing's).
-func testedCLI(t *testing.T) cliVersion {
+func testedCLI(t *testing.T) cliRelease {
 	t.Helper()
 	tf := terraformBinary(t)
 	cmd := exec.CommandContext(t.Context(), tf, "version")
@@ -65,7 +65,7 @@ func testedCLI(t *testing.T) cliVersion {
 // skipReason says why a test of feature cannot run on cli, or "" when it
 // can. The minimum applies to the CLI called name only; features arrived in
 // Terraform and OpenTofu at different versions.
-func skipReason(cli cliVersion, name, minimum, feature string) string {
+func skipReason(cli cliRelease, name, minimum, feature string) string {
 	if cli.name != name || !cli.version.LessThan(version.Must(version.NewVersion(minimum))) {
 		return ""
 	}
@@ -117,7 +117,7 @@ func TestParseCLIVersion(t *testing.T) {
 }
 
 func TestSkipReason(t *testing.T) {
-	cli := func(out string) cliVersion {
+	cli := func(out string) cliRelease {
 		v, err := parseCLIVersion(out)
 		if err != nil {
 			t.Fatal(err)
@@ -125,7 +125,7 @@ func TestSkipReason(t *testing.T) {
 		return v
 	}
 	for _, tc := range []struct {
-		cli      cliVersion
+		cli      cliRelease
 		name     string
 		minimum  string
 		wantSkip bool
