@@ -64,6 +64,13 @@ while IFS= read -r dir; do
   work="${tmp}/work/${rel}"
   mkdir -p "${work}"
   cp "${dir}"/*.tf "${work}/"
+  # A module's `terraform test` files and mock data: `terraform validate` checks them too
+  # (Terraform 1.6+; older versions ignore them).
+  for sub in tests mocks; do
+    if [[ -d "${dir}/${sub}" ]]; then
+      cp -R "${dir}/${sub}" "${work}/${sub}"
+    fi
+  done
   if ! grep -qs 'required_providers' "${work}"/*.tf; then
     cat >"${work}/zz_required_providers.tf" <<'EOF'
 terraform {
