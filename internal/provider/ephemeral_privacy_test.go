@@ -8,9 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,35 +106,12 @@ func planFiles(t *testing.T, path string) map[string][]byte {
 	return files
 }
 
-// cliVersion is the CLI's product and core version, from `version -json`.
-func cliVersion(t *testing.T, tf string) (product, version string) {
-	t.Helper()
-	cmd := exec.Command(tf, "version", "-json")
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s version -json: %v", tf, err)
-	}
-	m := regexp.MustCompile(`"terraform_version"\s*:\s*"(\d+\.\d+\.\d+)`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("no version in %s", out)
-	}
-	product = "Terraform"
-	if plain, _ := exec.Command(tf, "version").Output(); bytes.Contains(plain, []byte("OpenTofu")) {
-		product = "OpenTofu"
-	}
-	return product, string(m[1])
-}
-
 // skipWithoutEphemeral skips on CLIs without ephemeral resources, naming
 // the version needed.
 func skipWithoutEphemeral(t *testing.T) {
 	t.Helper()
-	product, version := cliVersion(t, terraformBinary(t))
-	if reason := ephemeralUnsupported(version, product == "OpenTofu"); reason != "" {
-		t.Skip(reason)
-	}
-	t.Logf("CLI: %s %s", product, version)
+	skipBelowTerraform(t, ephemeralMinTerraform, "support for ephemeral resources")
+	skipBelowOpenTofu(t, ephemeralMinOpenTofu, "support for ephemeral resources")
 }
 
 // gateConfig gates terraform_data.promote on batch id with a data source

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -46,22 +47,23 @@ func isOpenTofu() bool { return strings.Contains(os.Getenv("TF_ACC_PROVIDER_HOST
 
 // ephemeralUnsupported says why a CLI of the given core version cannot run
 // ephemeral resources, or "" when it can.
-func ephemeralUnsupported(version string, openTofu bool) string {
-	product, minimum := "Terraform", "1.10.0"
+func ephemeralUnsupported(v string, openTofu bool) string {
+	name, minimum := cliTerraform, ephemeralMinTerraform
 	if openTofu {
-		product, minimum = "OpenTofu", "1.11.0"
+		name, minimum = cliOpenTofu, ephemeralMinOpenTofu
 	}
-	var major, minor int
-	if _, err := fmt.Sscanf(version, "%d.%d", &major, &minor); err != nil {
-		return fmt.Sprintf("cannot tell the %s version from %q: %v", product, version, err)
+	parsed, err := version.NewVersion(v)
+	if err != nil {
+		return fmt.Sprintf("cannot tell the %s version from %q: %v", name, v, err)
 	}
-	var minMajor, minMinor int
-	_, _ = fmt.Sscanf(minimum, "%d.%d", &minMajor, &minMinor)
-	if major < minMajor || (major == minMajor && minor < minMinor) {
-		return fmt.Sprintf("ephemeral resources need %s %s or later; this CLI is %s %s", product, minimum, product, version)
-	}
-	return ""
+	return skipReason(cliRelease{name: name, version: parsed}, name, minimum, "support for ephemeral resources")
 }
+
+// The first releases with ephemeral resources.
+const (
+	ephemeralMinTerraform = "1.10.0"
+	ephemeralMinOpenTofu  = "1.11.0"
+)
 
 var protoV6WithEcho = map[string]func() (tfprotov6.ProviderServer, error){
 	"nova": protoV6["nova"],
@@ -256,12 +258,13 @@ func TestEphemeralUnsupported(t *testing.T) {
 		tofu    bool
 		want    string
 	}{
-		{"1.5.7", false, "ephemeral resources need Terraform 1.10.0 or later; this CLI is Terraform 1.5.7"},
-		{"1.9.8", false, "need Terraform 1.10.0"},
+		{"1.5.7", false, "support for ephemeral resources needs Terraform 1.10.0 or later; the CLI under test is Terraform 1.5.7"},
+		{"1.9.8", false, "needs Terraform 1.10.0"},
+		{"1.10.0-beta1", false, "needs Terraform 1.10.0"},
 		{"1.10.0", false, ""},
 		{"1.11.4", false, ""},
 		{"2.0.0", false, ""},
-		{"1.10.5", true, "need OpenTofu 1.11.0"},
+		{"1.10.5", true, "needs OpenTofu 1.11.0"},
 		{"1.12.0", true, ""},
 	} {
 		got := ephemeralUnsupported(c.version, c.tofu)
