@@ -78,7 +78,7 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 			Computed:    true,
 			ElementType: scoringJobObjectType(),
 			MarkdownDescription: "The batch's scoring jobs, in the order the API lists them; an empty list when there are none. " +
-				"Each has the attributes of a [`nova_scoring_job`](scoring_job.md), described [below](#scoring-job-attributes).",
+				"Each is an object with the attributes of the `nova_scoring_job` data source (its computed ones), such as `scoring_jobs[0].assessment.verdict`.",
 		},
 		"rejected_applications": schema.ListNestedAttribute{
 			Computed:            true,
