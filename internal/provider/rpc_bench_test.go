@@ -247,3 +247,81 @@ func customObjectType(attrs map[string]schema.Attribute) types.ObjectType {
 	}
 	return t
 }
+
+// BenchmarkFrameworkPasses times, one by one, the passes that
+// terraform-plugin-framework v1.19 makes over the state a ReadDataSource
+// returns (internal/fwserver/server_readdatasource.go and
+// internal/toproto6/dynamic_value.go), on the shipped schema's state of a
+// 1,000-job batch, next to the provider's own work. They are the public
+// functions the framework calls; reify_lookups reproduces what
+// fwschemadata.ReifyNullCollectionBlocks does for each null value (one
+// attribute lookup, then one type lookup per path step in
+// fromtftypes.AttributePath), which internal packages keep from being
+// called directly.
+func BenchmarkFrameworkPasses(b *testing.B) {
+	ctx := b.Context()
+	ds, _ := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
+	config := batchConfigValue(b, ds, "job-bench", "batch-bench")
+	body, err := novafake.SampleBatchBody(1000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := nova.DecodeBatch(body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	state, err := ds.stateValue(ctx, config, res, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sch, ok := config.Schema.(schema.Schema)
+	if !ok {
+		b.Fatal("unexpected schema type")
+	}
+	var nulls []*tftypes.AttributePath
+	_ = tftypes.Walk(state, func(p *tftypes.AttributePath, v tftypes.Value) (bool, error) {
+		if v.IsNull() && len(p.Steps()) > 0 {
+			nulls = append(nulls, p)
+		}
+		return true, nil
+	})
+	other := state.Copy()
+	passes := []struct {
+		name string
+		fn   func() error
+	}{
+		{"provider_decode", func() error { _, err := nova.DecodeBatch(body); return err }},
+		{"provider_map", func() error { _, err := ds.stateValue(ctx, config, res, true); return err }},
+		{"fw_copy", func() error { _ = state.Copy(); return nil }},
+		{"fw_semantic_equality_conversion", func() error {
+			_, err := sch.Type().ValueFromTerraform(ctx, state)
+			return err
+		}},
+		{"fw_equal", func() error { _ = state.Equal(other); return nil }},
+		{"fw_reify_transform", func() error {
+			_, err := tftypes.Transform(state, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) { return v, nil })
+			return err
+		}},
+		{"fw_reify_lookups", func() error {
+			for _, p := range nulls {
+				_, _ = sch.AttributeAtTerraformPath(ctx, p)
+				for i := range p.Steps() {
+					_, _ = sch.TypeAtTerraformPath(ctx, tftypes.NewAttributePathWithSteps(p.Steps()[:i+1]))
+				}
+			}
+			return nil
+		}},
+		{"fw_msgpack", func() error { _, err := tfprotov6.NewDynamicValue(state.Type(), state); return err }},
+	}
+	b.Logf("%d null values in the state", len(nulls))
+	for _, p := range passes {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := p.fn(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
