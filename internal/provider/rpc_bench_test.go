@@ -7,7 +7,9 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -346,6 +348,51 @@ func BenchmarkFrameworkPasses(b *testing.B) {
 				if err := p.fn(); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkReadDataSourceRPCPaired runs the candidates of
+// BenchmarkReadDataSourceRPC in turn within each iteration, the order
+// rotating, and reports the median time of each: on a shared machine the
+// load changes between sub-benchmarks, much less within one iteration.
+func BenchmarkReadDataSourceRPCPaired(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
+			ctx := b.Context()
+			ts, body := staticBatchServer(b, n)
+			names := []string{"json"}
+			runs := []func(){func() {
+				var v map[string]any
+				if err := json.Unmarshal(body, &v); err != nil {
+					b.Fatal(err)
+				}
+			}}
+			for _, v := range schemaVariants() {
+				h := newBatchHarness(ctx, b, ts.URL, v.name)
+				names = append(names, v.name)
+				runs = append(runs, func() { h.read(ctx, b) })
+			}
+			times := make([][]time.Duration, len(runs))
+			i := 0
+			for b.Loop() {
+				for k := range runs {
+					c := (i + k) % len(runs)
+					start := time.Now()
+					runs[c]()
+					times[c] = append(times[c], time.Since(start))
+				}
+				i++
+			}
+			med := make([]float64, len(runs))
+			for c, ts := range times {
+				slices.Sort(ts)
+				med[c] = float64(ts[len(ts)/2].Microseconds()) / 1000
+				b.ReportMetric(med[c], names[c]+"_ms")
+			}
+			for c := 1; c < len(runs); c++ {
+				b.ReportMetric(med[c]/med[0], names[c]+"/json")
 			}
 		})
 	}
