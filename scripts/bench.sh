@@ -107,7 +107,7 @@ count_requests() { grep -c ' GET ' "$work/fake.log" || true; }
 count_429() { grep -c ' GET .* 429 ' "$work/fake.log" || true; }
 
 rows=()
-row() { rows+=("$(printf '| %-44s | %8s | %8s | %5s | %9s | %-26s | %6s |' "$@")"); }
+row() { rows+=("$(printf '| %-50s | %8s | %8s | %5s | %9s | %-26s | %6s |' "$@")"); }
 
 # (a) The floor comparisons, side by side in one run. For each batch size:
 # a plan reading the batch with the provider; the same plan reading the very
@@ -158,11 +158,15 @@ floor="$(median <"$work/floor.t")"
 # how long the provider spends serving its calls (framework tracing off, as
 # it would slow the calls it measures; from terraform-plugin-go's
 # "Received downstream response" trace lines).
+# rpc_sum REGEX FILE adds up tf_req_duration_ms over the matching lines.
+rpc_sum() {
+  awk -v re="$1" '$0 ~ re && match($0, /tf_req_duration_ms=[0-9]+/) { s += substr($0, RSTART + 19, RLENGTH - 19) } END { print s + 0 }' "$2"
+}
 breakdown() {
   (cd "$1" && TF_LOG=TRACE TF_LOG_SDK_FRAMEWORK=OFF TF_LOG_PATH="$work/trace.log" "$tf" plan -input=false -no-color >/dev/null 2>&1)
   launches="$(grep -c 'provider: starting plugin' "$work/trace.log" || true)"
-  rpc_ms="$(grep 'Received downstream response' "$work/trace.log" | grep -o 'tf_req_duration_ms=[0-9]*' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
-  read_ms="$(grep 'Received downstream response' "$work/trace.log" | grep 'tf_rpc=ReadDataSource' | grep -o 'tf_req_duration_ms=[0-9]*' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
+  rpc_ms="$(rpc_sum 'Received downstream response' "$work/trace.log")"
+  read_ms="$(rpc_sum 'Received downstream response.*tf_rpc=ReadDataSource|tf_rpc=ReadDataSource.*Received downstream response' "$work/trace.log")"
   rm -f "$work/trace.log"
 }
 breakdown "$floor_dir"
@@ -192,6 +196,8 @@ for n in "${sizes[@]}"; do
     base="$(median <"$work/base-$n.t")"
     row "  same, provider at $baseline" "$(printf %.2f "$base")" "1" "0" "$(max_rss_mib "$work/base-$n.rss")" \
       "$(calc "$base / $json" | xargs printf %.2f) x json, $(calc "$base / $floor" | xargs printf %.2f) x floor" ""
+    TF_CLI_CONFIG_FILE="$work/terraformrc.base" breakdown "$work/ds-$n"
+    breakdowns+=("$n jobs, provider at $baseline: $launches provider starts, ${rpc_ms} ms serving calls (ReadDataSource ${read_ms} ms) = $(calc "$rpc_ms / ($floor * 1000) * 100" | xargs printf %.0f)% of the floor plan")
     if diff <(state_json "$work/ds-$n") <(TF_CLI_CONFIG_FILE="$work/terraformrc.base" state_json "$work/ds-$n") >"$work/state.diff"; then
       breakdowns+=("$n jobs: terraform show -json identical with the provider at $baseline ($(state_json "$work/ds-$n" | wc -c) bytes)")
     else
@@ -255,8 +261,8 @@ row "wait, batch done after ${wait_t}s, poll ${poll}s" "$(printf %.2f "$wait_tim
 detect="$(median <"$work/wait.detect")"
 
 echo
-printf '| %-44s | %8s | %8s | %5s | %9s | %-26s | %6s |\n' "scenario (median of $runs)" "wall s" "requests" "429s" "RSS MiB" "ratio" "target"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "----------" "----------" "-------" "-----------" "----------------------------" "--------"
+printf '| %-50s | %8s | %8s | %5s | %9s | %-26s | %6s |\n' "scenario (median of $runs)" "wall s" "requests" "429s" "RSS MiB" "ratio" "target"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..52})" "----------" "----------" "-------" "-----------" "----------------------------" "--------"
 printf '%s\n' "${rows[@]}"
 echo
 echo "where the time goes (one traced run each):"
