@@ -78,8 +78,11 @@ func singleScoringJobValues(r *nova.ScoringJobResult, includeAssessments bool, s
 	if err != nil {
 		return nil, err
 	}
-	values := scoringJobValues(r.ScoringJob, includeAssessments, assessmentType)
-	values["trace_id"] = tfString(r.TraceID)
+	values, err := scoringJobValues(r.ScoringJob, includeAssessments, assessmentType)
+	if err != nil {
+		return nil, err
+	}
+	values["trace_id"] = tfNonEmpty(r.TraceID)
 	return values, nil
 }
 
