@@ -201,7 +201,7 @@ func TestSchemaDriftIsADiagnosticNotAPanic(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			resp := newBatchHarness(ctx, t, ts.URL, v.name).readResponse(ctx, t)
 			if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
-				resp.Diagnostics[0].Summary != "Could not build the state" || !strings.Contains(resp.Diagnostics[0].Detail, "batch-bench") {
+				resp.Diagnostics[0].Summary != "Could not build the result" || !strings.Contains(resp.Diagnostics[0].Detail, "batch-bench") {
 				t.Fatalf("diagnostics = %+v, want one error about building the state of batch-bench", resp.Diagnostics)
 			}
 			t.Log(resp.Diagnostics[0].Detail)
