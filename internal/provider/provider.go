@@ -257,7 +257,7 @@ func (p *providerData) ready(t target, diags *diag.Diagnostics) bool {
 	}
 	if t.tenant == "" {
 		diags.AddError("Nova tenant missing",
-			fmt.Sprintf("Reading %s needs a tenant. Set tenant_id on the data source, tenant_id in the provider \"nova\" block, or the %s environment variable.", t.description, envTenantID))
+			fmt.Sprintf("Reading %s needs a tenant. Set tenant_id on the data source (or ephemeral resource), tenant_id in the provider \"nova\" block, or the %s environment variable.", t.description, envTenantID))
 	}
 	return !diags.HasError()
 }

@@ -60,7 +60,8 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The scoring batch id, as Nova reports it."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised batch status: `pending` (not finished), `completed` (every job completed) or `failed` " +
 			"(finished, and at least one job failed: compare `failed_jobs` with `completed_jobs` to tell partial from total failure). " +
-			"Every spelling the API has used (`IN_PROGRESS`, `PARTIAL_FAILURE`, upper or lower case) is mapped to these; a missing or unknown status is derived from the counters."},
+			"Every spelling the API has used (`IN_PROGRESS`, `PARTIAL_FAILURE`, upper or lower case) is mapped to these. A missing or unknown status is derived from the counters and the listed jobs, never optimistically: " +
+			"`pending` while any job is pending or the counters say jobs remain, `completed` or `failed` only when they show every job finished, and `pending` (with a warning) when there is nothing to go on."},
 		"api_status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The batch status exactly as the API sent it; null when the response had none."},
 		"finished":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the batch is finished: `status` is `completed` or `failed`."},
 		"total_jobs":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Scoring jobs in the batch (accepted applications only)."},

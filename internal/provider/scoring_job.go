@@ -34,7 +34,7 @@ func scoringJobAttributes() map[string]schema.Attribute {
 		"assessment": schema.SingleNestedAttribute{
 			Computed: true,
 			MarkdownDescription: "The model's written assessment of the candidate; null until the job completes, and always null when `include_assessments` is `false`. " +
-				"This is candidate personal data and is stored in state.",
+				"This is candidate personal data: the data source stores it in state, the ephemeral resource does not.",
 			Attributes: map[string]schema.Attribute{
 				"verdict":         schema.StringAttribute{Computed: true, MarkdownDescription: "A two to three sentence summary with a hiring recommendation."},
 				"strengths":       listOfStrings("Strengths found against the criteria."),
