@@ -6,6 +6,9 @@
 #  3. starts novafake on loopback, seeded with examples/demo/seed.json
 #  4. plans and applies examples/demo: waits for a batch that is still scoring, gates on scores
 #  5. applies examples/demo/failed: a postcondition stops the run on a failed batch (expected)
+#  6. applies examples/demo/ephemeral: the same gate with the ephemeral resource, which leaves no
+#     candidate data in state, then stops on the failed batch with the provider's own message
+#     (skipped, with a message, on Terraform before 1.10 and OpenTofu before 1.11)
 #
 # Exits non-zero when any step does not behave as described. Stops the server on exit.
 set -euo pipefail
@@ -188,6 +191,69 @@ if [[ -n "$("${tf}" -chdir="${failed_work}" state list 2>/dev/null || true)" ]];
 fi
 ok "the apply stopped with the postcondition's message (exit ${rc}): that is the gate working"
 info "nothing downstream (terraform_data.publish_shortlist) was planned or created."
+
+# ---------------------------------------------------------------------------------------------
+section "An ephemeral gate: the same wait and gate, no candidate data in state"
+# Ephemeral resources came with Terraform 1.10 and OpenTofu 1.11.
+tf_first_line="$("${tf}" version 2>/dev/null | sed -n 1p)"
+tf_version="$(sed -nE 's/^[^0-9]*v?([0-9]+)\.([0-9]+)\..*/\1.\2/p' <<<"${tf_first_line}")"
+product=Terraform minimum=10
+if [[ "${tf_first_line}" == OpenTofu* ]]; then product=OpenTofu minimum=11; fi
+if [[ -z "${tf_version}" ]] || ((${tf_version%%.*} == 1 && ${tf_version#*.} < minimum)); then
+  info "skipped: ephemeral resources need ${product} 1.${minimum} or later, and this is ${tf_first_line}."
+  info "The data source gate above works on every supported version."
+  printf '\n%s%sDemo complete.%s Stopping the local Nova server.\n' "${green}" "${bold}" "${reset}"
+  exit 0
+fi
+
+eph_work="${tmp}/ephemeral"
+mkdir -p "${eph_work}"
+cp "${root}"/examples/demo/ephemeral/*.tf "${eph_work}/"
+info "working directory: ${eph_work} (a copy of examples/demo/ephemeral/*.tf)"
+info "ephemeral \"nova_scoring_batch\" with require_completed = true gates terraform_data.promote on batch-slow."
+run "${tf}" -chdir="${eph_work}" plan -input=false -out=tfplan -compact-warnings ${tf_color[@]+"${tf_color[@]}"} ||
+  fail "terraform plan of the ephemeral gate failed (see above)"
+run "${tf}" -chdir="${eph_work}" apply -input=false -compact-warnings ${tf_color[@]+"${tf_color[@]}"} tfplan ||
+  fail "terraform apply of the ephemeral gate failed (see above)"
+ok "the gate passed and terraform_data.promote was created; the batch was read during plan and again during apply"
+
+# Candidate data in each state file: application ids and assessment verdicts.
+count_ids() { { grep -oE 'app-[0-9]+' "$1" || true; } | sort -u | wc -l | tr -d ' '; }
+count_verdicts() { { grep -oE '"verdict": *"' "$1" || true; } | wc -l | tr -d ' '; }
+ds_state="${work}/terraform.tfstate" eph_state="${eph_work}/terraform.tfstate"
+ds_ids="$(count_ids "${ds_state}")" ds_verdicts="$(count_verdicts "${ds_state}")"
+eph_ids="$(count_ids "${eph_state}")" eph_verdicts="$(count_verdicts "${eph_state}")"
+info "$(printf '%-32s %-16s %s' 'candidate data in state' 'application ids' 'assessment verdicts')"
+info "$(printf '  %-30s %-16s %s' 'data source gate (above)' "${ds_ids}" "${ds_verdicts}")"
+info "$(printf '  %-30s %-16s %s' 'ephemeral gate (this step)' "${eph_ids}" "${eph_verdicts}")"
+if [[ "${ds_ids}" -eq 0 ]]; then
+  fail "found no application id in the data source's state: the comparison is broken"
+fi
+if [[ "${eph_ids}" -ne 0 || "${eph_verdicts}" -ne 0 ]]; then
+  fail "the ephemeral gate left candidate data in its state"
+fi
+ok "the ephemeral gate's state holds no application id, score or assessment"
+
+info "Now the same configuration on batch-failed; the provider's require_completed is expected to stop it."
+eph_failed="${tmp}/ephemeral-failed"
+mkdir -p "${eph_failed}"
+cp "${root}"/examples/demo/ephemeral/*.tf "${eph_failed}/"
+eph_failed_log="${tmp}/ephemeral-failed.log"
+rc=0
+run "${tf}" -chdir="${eph_failed}" apply -input=false -auto-approve -compact-warnings -no-color \
+  -var batch_id=batch-failed >"${eph_failed_log}" 2>&1 || rc=$?
+cat "${eph_failed_log}"
+flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${eph_failed_log}" | tr -s '[:space:]' ' ')"
+if [[ "${rc}" -eq 0 ]]; then
+  fail "terraform apply of the ephemeral gate on batch-failed succeeded: require_completed did not stop it"
+fi
+if [[ "${flat}" != *"Nova scoring batch not completed"* || "${flat}" != *"app-203: RESUME_FETCH_FAILED"* ]]; then
+  fail "the ephemeral gate on batch-failed failed, but not with require_completed's message (see above)"
+fi
+if [[ "${flat}" == *"Good match."* || "${flat}" == *"app-201"* ]]; then
+  fail "the ephemeral gate's error shows a completed candidate's data"
+fi
+ok "stopped by the provider (exit ${rc}), naming the failed application and its error code, and no score or assessment"
 
 # ---------------------------------------------------------------------------------------------
 printf '\n%s%sDemo complete.%s Stopping the local Nova server.\n' "${green}" "${bold}" "${reset}"

@@ -22,6 +22,10 @@ type APIError struct {
 	TraceID    string
 	RetryAfter time.Duration // zero when the response did not ask for a delay
 	Details    []ErrorDetail
+	// Location is where a 3xx answer pointed. Nova never redirects and the
+	// client never follows (it would carry the key elsewhere), so a redirect
+	// means base_url or something in front of Nova is wrong.
+	Location string
 }
 
 // ErrorDetail is one entry of an error's details array.
@@ -43,6 +47,9 @@ func (e *APIError) Error() string {
 	for _, d := range e.Details {
 		fmt.Fprintf(&b, "; %s: %s", d.Field, d.Message)
 	}
+	if e.Location != "" {
+		fmt.Fprintf(&b, "; redirected to %s", e.Location)
+	}
 	if e.TraceID != "" {
 		fmt.Fprintf(&b, " (trace id %s)", e.TraceID)
 	}
@@ -55,21 +62,41 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
-// errorBody covers both error shapes: the flat RFC 7807 body of GEN-B..D and
-// the GEN-A body wrapped in "error" (which has requestId instead of traceId
-// and no retryable flag).
-type errorBody struct {
-	errorFields
-	Wrapped *errorFields `json:"error"`
+// errorFields are the fields of both error shapes: the flat RFC 7807 body
+// of GEN-B..D and the GEN-A body wrapped in "error" (which has requestId
+// instead of traceId and no retryable flag).
+type errorFields struct {
+	Code      string
+	Message   string
+	Retryable *bool
+	TraceID   string
+	RequestID string
+	Details   []ErrorDetail
 }
 
-type errorFields struct {
-	Code      string        `json:"code"`
-	Message   string        `json:"message"`
-	Retryable *bool         `json:"retryable"`
-	TraceID   string        `json:"traceId"`
-	RequestID string        `json:"requestId"`
-	Details   []ErrorDetail `json:"details"`
+// decodeErrorFields reads an error body field by field, so that one field of
+// an unexpected type (a numeric code, details as a string) costs only that
+// field, never the code and message a person needs.
+func decodeErrorFields(body []byte) errorFields {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return errorFields{}
+	}
+	if raw, ok := top["error"]; ok {
+		var wrapped map[string]json.RawMessage
+		if json.Unmarshal(raw, &wrapped) == nil && wrapped != nil {
+			top = wrapped
+		}
+	}
+	var f errorFields
+	field := func(name string, into any) { _ = json.Unmarshal(top[name], into) }
+	field("code", &f.Code)
+	field("message", &f.Message)
+	field("retryable", &f.Retryable)
+	field("traceId", &f.TraceID)
+	field("requestId", &f.RequestID)
+	field("details", &f.Details)
+	return f
 }
 
 // retryableStatus is the SDK's default retryable set (nova-api.md §10).
@@ -92,12 +119,11 @@ func ParseError(statusCode int, header http.Header, body []byte, now time.Time) 
 		TraceID:    header.Get("X-Trace-Id"),
 	}
 	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
-
-	var eb errorBody
-	fields := &eb.errorFields
-	if json.Unmarshal(body, &eb) == nil && eb.Wrapped != nil {
-		fields = eb.Wrapped
+	if statusCode >= 300 && statusCode <= 399 {
+		e.Location = truncate(cleanText(header.Get("Location")), 256)
 	}
+
+	fields := decodeErrorFields(body)
 	if fields.Code == "" && fields.Message == "" {
 		e.Message = describeForeignBody(header.Get("Content-Type"), body)
 		return e

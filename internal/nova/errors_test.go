@@ -55,6 +55,18 @@ func TestParseError(t *testing.T) {
 			wantCode: "VALIDATION_ERROR", wantMsg: "Invalid request", traceID: "req_abc123def456", wantDetails: 1,
 		},
 		{
+			name:     "wrapped GEN-A with one mistyped field keeps code and message",
+			status:   400,
+			body:     `{"error":{"type":"validation_error","code":"VALIDATION_ERROR","status":"400","message":"Invalid request","details":"resumeUrl is invalid","requestId":"req_1"}}`,
+			wantCode: "VALIDATION_ERROR", wantMsg: "Invalid request", traceID: "req_1",
+		},
+		{
+			name:     "flat body with a numeric code keeps its message",
+			status:   400,
+			body:     `{"code":400,"message":"Invalid request","retryable":"no","traceId":"t1"}`,
+			wantCode: "", wantMsg: "Invalid request", traceID: "t1",
+		},
+		{
 			name:    "HTML page from a proxy",
 			status:  502,
 			header:  http.Header{"Content-Type": {"text/html"}},
@@ -130,5 +142,20 @@ func TestParseRetryAfter(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// A redirect is never followed (it would carry the key elsewhere); the error
+// says where it pointed, so that a wrong base_url is found at once.
+func TestParseErrorNamesRedirectLocation(t *testing.T) {
+	e := ParseError(http.StatusMovedPermanently, http.Header{"Location": {"https://embed.nova.dweet.com/v2/jobs\r\nX: y"}}, nil, time.Now())
+	if e.Location != "https://embed.nova.dweet.com/v2/jobs X: y" || !strings.Contains(e.Error(), "redirected to https://embed.nova.dweet.com/v2/jobs") {
+		t.Fatalf("location %q, error %q", e.Location, e.Error())
+	}
+	if e.Retryable {
+		t.Error("a redirect is not transient")
+	}
+	if e := ParseError(http.StatusBadGateway, http.Header{"Location": {"https://x"}}, nil, time.Now()); e.Location != "" {
+		t.Errorf("a 502 has no redirect location, got %q", e.Location)
 	}
 }

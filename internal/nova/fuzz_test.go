@@ -2,6 +2,7 @@ package nova
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -50,6 +51,9 @@ func FuzzParseError(f *testing.F) {
 	f.Add(502, `<html><title>502</title></html>`, "")
 	f.Add(429, `{"code":"RATE_LIMITED","retryable":true}`, "Wed, 21 Oct 2015 07:28:00 GMT")
 	f.Add(503, "\xff\xfe{", "-1")
+	// A long message of two-byte runes, cut off by the message bound at an
+	// odd offset: the cut must not split a rune.
+	f.Add(500, `{"code":"INTERNAL_ERROR","message":"a`+strings.Repeat("é", 700)+`"}`, "")
 	f.Fuzz(func(t *testing.T, status int, body, retryAfter string) {
 		h := http.Header{"Retry-After": {retryAfter}, "Content-Type": {"text/html"}}
 		e := ParseError(status, h, []byte(body), time.Unix(1_700_000_000, 0))
@@ -68,7 +72,9 @@ func FuzzParseError(f *testing.F) {
 				t.Fatalf("control character %U in %q", r, msg)
 			}
 		}
-		_ = utf8.ValidString(msg)
+		if utf8.ValidString(body) && !utf8.ValidString(msg) {
+			t.Fatalf("valid UTF-8 in, invalid UTF-8 out: %q", msg)
+		}
 	})
 }
 
@@ -82,7 +88,8 @@ func FuzzNormalizeBatchStatus(f *testing.F) {
 		if present {
 			p = &raw
 		}
-		s, warning := NormalizeBatchStatus(p, total, completed, failed)
+		c := Counts{total, completed, failed}
+		s, warnings := NormalizeBatchStatus(p, c, nil)
 		switch s {
 		case StatusPending, StatusCompleted, StatusFailed:
 		default:
@@ -91,11 +98,19 @@ func FuzzNormalizeBatchStatus(f *testing.F) {
 		if s == StatusCompleted && failed > 0 {
 			t.Fatalf("a batch with %d failed jobs reported completed", failed)
 		}
-		if _, known := knownStatus(raw); present && !known && warning == "" {
+		_, known := knownStatus(raw)
+		if present && !known && len(warnings) == 0 {
 			t.Fatalf("unknown status %q without a warning", raw)
 		}
-		if len(warning) > 400 {
-			t.Fatalf("warning of %d bytes", len(warning))
+		// Never optimistic: without a known status, finished needs positive
+		// evidence (no jobs are listed here, so the counters must show it).
+		if (!present || !known) && s.Finished() && (total <= 0 || c.Pending() > 0) {
+			t.Fatalf("status %q derived from counters %+v that do not show a finished batch", s, c)
+		}
+		for _, w := range warnings {
+			if len(w) > 400 {
+				t.Fatalf("warning of %d bytes", len(w))
+			}
 		}
 	})
 }

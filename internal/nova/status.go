@@ -2,7 +2,9 @@ package nova
 
 import (
 	"fmt"
+	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // Status is a normalised batch or scoring-job status. The API has spelt
@@ -33,33 +35,79 @@ func knownStatus(raw string) (Status, bool) {
 	return "", false
 }
 
-// NormalizeBatchStatus turns the status the API sent (nil when absent) and
-// the batch counters into a normalised status. A known spelling wins over the
-// counters, except that a finished batch with failed jobs is failed (the
-// GEN-A "completed" meant "finished, with or without failures"). A missing or
-// unknown status is derived from the counters; an unknown one also yields a
-// warning so that the user learns the API grew a new value.
-func NormalizeBatchStatus(raw *string, total, completed, failed int64) (Status, string) {
-	if raw != nil {
-		if s, ok := knownStatus(*raw); ok {
-			if s == StatusCompleted && failed > 0 {
-				return StatusFailed, ""
-			}
-			return s, ""
+// Counts are a batch's job counters after decoding: what the API sent, or,
+// for a counter it left out, what its listed jobs show.
+type Counts struct {
+	Total, Completed, Failed int64
+}
+
+// Pending is Total - Completed - Failed, never below 0, and never wrapped
+// around by hostile counters.
+func (c Counts) Pending() int64 {
+	return max(0, subSat(c.Total, addSat(c.Completed, c.Failed)))
+}
+
+// NormalizeBatchStatus decides a batch's status from the status the API sent
+// (nil when absent), its counters and its listed jobs (already normalised).
+//
+// A known spelling wins, except that a finished batch with a failed job is
+// failed (the GEN-A "completed" meant "finished, with or without failures").
+// A missing or unknown status is derived from all of the evidence and never
+// optimistically, because a gate that opens on a batch that is not done is
+// the worst thing this provider can do: pending while any listed job is
+// pending or the counters say jobs remain; completed or failed only on
+// positive evidence that every job finished (listed jobs, or counters that
+// add up to a non-zero total); with no evidence at all, pending. Each
+// returned warning is worded without counts, so that a wait that sees the
+// same oddity on every poll reports it once.
+func NormalizeBatchStatus(raw *string, c Counts, jobs []ScoringJob) (Status, []string) {
+	var pendingJobs int
+	anyFailed := c.Failed > 0
+	for i := range jobs {
+		switch jobs[i].Status {
+		case StatusPending:
+			pendingJobs++
+		case StatusFailed:
+			anyFailed = true
 		}
 	}
-	derived := StatusCompleted
+	remaining := pendingJobs > 0 || addSat(c.Completed, c.Failed) < c.Total
+
+	if raw != nil {
+		if s, ok := knownStatus(*raw); ok {
+			if s == StatusCompleted && anyFailed {
+				return StatusFailed, nil
+			}
+			var warnings []string
+			if s.Finished() && remaining {
+				warnings = append(warnings, fmt.Sprintf("the API calls the batch %q, but its counters or listed jobs show jobs still pending; "+
+					"the API's status is used", truncate(*raw, 64)))
+			}
+			return s, warnings
+		}
+	}
+
+	var derived Status
+	var noEvidence bool
 	switch {
-	case completed+failed < total:
+	case remaining:
 		derived = StatusPending
-	case failed > 0:
-		derived = StatusFailed
+	case c.Total > 0 || len(jobs) > 0:
+		derived = StatusCompleted
+		if anyFailed {
+			derived = StatusFailed
+		}
+	default:
+		derived, noEvidence = StatusPending, true
 	}
-	if raw == nil {
-		return derived, ""
+	switch {
+	case raw != nil:
+		return derived, []string{fmt.Sprintf("the API sent the unknown batch status %q; the batch is treated as %s, derived from its counters and jobs",
+			truncate(*raw, 64), derived)}
+	case noEvidence:
+		return derived, []string{"the batch has no status, no job counters and no scoring jobs, so nothing shows that it finished; it is treated as pending"}
 	}
-	return derived, fmt.Sprintf("the API sent the unknown batch status %q; treating the batch as %s from its counters (%d completed, %d failed of %d)",
-		truncate(*raw, 64), derived, completed, failed, total)
+	return derived, nil
 }
 
 // NormalizeJobStatus does the same for one scoring job. Without a status, a
@@ -81,7 +129,7 @@ func NormalizeJobStatus(j *ScoringJob) (Status, string) {
 	if j.APIStatus == nil {
 		return derived, ""
 	}
-	return derived, fmt.Sprintf("scoring job %s: the API sent the unknown status %q; treating it as %s",
+	return derived, fmt.Sprintf("scoring job %s: the API sent the unknown status %q; it is treated as %s",
 		deref(j.ID), truncate(*j.APIStatus, 64), derived)
 }
 
@@ -89,13 +137,41 @@ func deref(s *string) string {
 	if s == nil {
 		return "(no id)"
 	}
-	return *s
+	return truncate(*s, 128)
 }
 
-// truncate keeps hostile values from flooding a diagnostic.
+// truncate keeps hostile values from flooding a diagnostic. It cuts on a
+// rune boundary, so that what it returns is valid UTF-8 when s is.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// addSat and subSat saturate instead of wrapping, so that counters near the
+// int64 limits cannot turn a finished batch into a pending one or back.
+func addSat(a, b int64) int64 {
+	c := a + b
+	if (c > a) == (b > 0) {
+		return c
+	}
+	if b > 0 {
+		return math.MaxInt64
+	}
+	return math.MinInt64
+}
+
+func subSat(a, b int64) int64 {
+	if b == math.MinInt64 {
+		if a >= 0 {
+			return math.MaxInt64
+		}
+		return a - b
+	}
+	return addSat(a, -b)
 }

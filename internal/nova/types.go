@@ -2,27 +2,35 @@ package nova
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"time"
+	"slices"
 )
 
 // Batch is a scoring batch. Fields the API may omit or send as null are
-// pointers; Status and PendingJobs are derived after decoding.
+// pointers; the counters, Status and PendingJobs are derived after decoding.
 type Batch struct {
-	ID            *string    `json:"id"`
-	JobID         *string    `json:"jobId"`
-	APIStatus     *string    `json:"status"`
-	TotalJobs     int64      `json:"totalJobs"`
-	CompletedJobs int64      `json:"completedJobs"`
-	FailedJobs    int64      `json:"failedJobs"`
-	CreatedAt     *time.Time `json:"createdAt"`
-	CompletedAt   *time.Time `json:"completedAt"`
+	ID          *string    `json:"id"`
+	JobID       *string    `json:"jobId"`
+	APIStatus   *string    `json:"status"`
+	CreatedAt   *Timestamp `json:"createdAt"`
+	CompletedAt *Timestamp `json:"completedAt"`
 
-	Status      Status `json:"-"`
-	PendingJobs int64  `json:"-"`
+	// The counters as sent; nil when the API left one out.
+	SentTotalJobs     *int64 `json:"totalJobs"`
+	SentCompletedJobs *int64 `json:"completedJobs"`
+	SentFailedJobs    *int64 `json:"failedJobs"`
+
+	// TotalJobs, CompletedJobs and FailedJobs are the counters as sent, or,
+	// for one the API left out, what the listed jobs show.
+	TotalJobs     int64  `json:"-"`
+	CompletedJobs int64  `json:"-"`
+	FailedJobs    int64  `json:"-"`
+	PendingJobs   int64  `json:"-"`
+	Status        Status `json:"-"`
 }
 
 // ScoringJob is one application's scoring work, inside a batch or alone.
@@ -37,10 +45,10 @@ type ScoringJob struct {
 	Assessment        *Assessment `json:"assessment"`
 	ErrorCode         *string     `json:"errorCode"`
 	ErrorMessage      *string     `json:"errorMessage"`
-	QueuedAt          *time.Time  `json:"queuedAt"`
-	StartedAt         *time.Time  `json:"startedAt"`
-	CompletedAt       *time.Time  `json:"completedAt"`
-	FailedAt          *time.Time  `json:"failedAt"`
+	QueuedAt          *Timestamp  `json:"queuedAt"`
+	StartedAt         *Timestamp  `json:"startedAt"`
+	CompletedAt       *Timestamp  `json:"completedAt"`
+	FailedAt          *Timestamp  `json:"failedAt"`
 
 	Status Status `json:"-"`
 }
@@ -76,14 +84,18 @@ type BatchResult struct {
 	// Warnings are things the API sent that were tolerated but deserve a
 	// person's attention (unknown statuses, counters that disagree).
 	Warnings []string `json:"-"`
+	// UnknownStatuses are the status values the provider did not know, so
+	// that a wait which never ends can say which value kept it waiting.
+	UnknownStatuses []string `json:"-"`
 }
 
 // ScoringJobResult is one read of a single scoring job.
 type ScoringJobResult struct {
 	ScoringJob *ScoringJob `json:"scoringJob"`
 
-	TraceID  string   `json:"-"`
-	Warnings []string `json:"-"`
+	TraceID         string   `json:"-"`
+	Warnings        []string `json:"-"`
+	UnknownStatuses []string `json:"-"`
 }
 
 // DecodeBatch parses a batch-status body, normalises its statuses and fills
@@ -97,24 +109,40 @@ func DecodeBatch(body []byte) (*BatchResult, error) {
 	if r.Batch == nil {
 		return nil, errors.New(`the response has no "batch" object`)
 	}
-	b := r.Batch
-	var w string
-	b.Status, w = NormalizeBatchStatus(b.APIStatus, b.TotalJobs, b.CompletedJobs, b.FailedJobs)
-	r.addWarning(w)
-	b.PendingJobs = max(0, b.TotalJobs-b.CompletedJobs-b.FailedJobs)
-	if b.TotalJobs < 0 || b.CompletedJobs < 0 || b.FailedJobs < 0 || b.CompletedJobs+b.FailedJobs > b.TotalJobs {
-		r.addWarning(fmt.Sprintf("the batch counters disagree: %d completed + %d failed, of %d in total; pending_jobs is reported as %d",
-			b.CompletedJobs, b.FailedJobs, b.TotalJobs, b.PendingJobs))
-	}
 	if r.ScoringJobs == nil {
 		r.ScoringJobs = []ScoringJob{}
 	}
+	// Jobs first: the batch's status is derived from them when it must be.
 	for i := range r.ScoringJobs {
-		r.addWarning(r.ScoringJobs[i].normalize())
+		r.addNotes(r.ScoringJobs[i].normalize())
+	}
+	b := r.Batch
+	r.addWarning(checkTimestamp(&b.CreatedAt, "batch", "createdAt"))
+	r.addWarning(checkTimestamp(&b.CompletedAt, "batch", "completedAt"))
+	c := countJobs(b, r.ScoringJobs)
+	b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.PendingJobs = c.Total, c.Completed, c.Failed, c.Pending()
+	if b.TotalJobs < 0 || b.CompletedJobs < 0 || b.FailedJobs < 0 || addSat(b.CompletedJobs, b.FailedJobs) > b.TotalJobs {
+		r.addWarning(fmt.Sprintf("the batch counters disagree: %d completed + %d failed, of %d in total; pending_jobs is reported as %d",
+			b.CompletedJobs, b.FailedJobs, b.TotalJobs, b.PendingJobs))
+	}
+	var warnings []string
+	b.Status, warnings = NormalizeBatchStatus(b.APIStatus, c, r.ScoringJobs)
+	for _, w := range warnings {
+		r.addWarning(w)
+	}
+	if b.APIStatus != nil {
+		if _, known := knownStatus(*b.APIStatus); !known {
+			r.UnknownStatuses = append(r.UnknownStatuses, fmt.Sprintf("batch status %q", truncate(*b.APIStatus, 64)))
+		}
 	}
 	if r.RejectedApplications == nil {
 		r.RejectedApplications = []RejectedApplication{}
 	}
+	// Documented as sorted by application id; sorted here too, so that a
+	// server that forgets does not reorder state between reads.
+	slices.SortStableFunc(r.RejectedApplications, func(a, b RejectedApplication) int {
+		return cmp.Compare(derefOr(a.ApplicationID), derefOr(b.ApplicationID))
+	})
 	return &r, nil
 }
 
@@ -127,27 +155,88 @@ func DecodeScoringJob(body []byte) (*ScoringJobResult, error) {
 	if r.ScoringJob == nil {
 		return nil, errors.New(`the response has no "scoringJob" object`)
 	}
-	if w := r.ScoringJob.normalize(); w != "" {
-		r.Warnings = append(r.Warnings, w)
-	}
+	n := r.ScoringJob.normalize()
+	r.Warnings, r.UnknownStatuses = n.warnings, n.unknown
 	return &r, nil
 }
 
-func (j *ScoringJob) normalize() string {
+// jobNotes is what normalising one job found worth telling.
+type jobNotes struct {
+	warnings []string
+	unknown  []string
+}
+
+func (n *jobNotes) warn(w string) {
+	if w != "" {
+		n.warnings = append(n.warnings, w)
+	}
+}
+
+func (j *ScoringJob) normalize() jobNotes {
+	var n jobNotes
+	owner := "scoring job " + deref(j.ID)
+	for _, f := range []struct {
+		ts   **Timestamp
+		name string
+	}{{&j.QueuedAt, "queuedAt"}, {&j.StartedAt, "startedAt"}, {&j.CompletedAt, "completedAt"}, {&j.FailedAt, "failedAt"}} {
+		n.warn(checkTimestamp(f.ts, owner, f.name))
+	}
 	var w string
 	j.Status, w = NormalizeJobStatus(j)
+	if w != "" {
+		n.warn(w)
+		n.unknown = append(n.unknown, fmt.Sprintf("scoring job status %q", truncate(*j.APIStatus, 64)))
+	}
 	if a := j.Assessment; a != nil {
 		a.Strengths = nonNil(a.Strengths)
 		a.Concerns = nonNil(a.Concerns)
 		a.InterviewFocus = nonNil(a.InterviewFocus)
 	}
-	return w
+	return n
+}
+
+// countJobs fills each counter the API left out from the listed jobs, which
+// are all of the batch's jobs (the API does not paginate them).
+func countJobs(b *Batch, jobs []ScoringJob) Counts {
+	var listed Counts
+	listed.Total = int64(len(jobs))
+	for i := range jobs {
+		switch jobs[i].Status {
+		case StatusCompleted:
+			listed.Completed++
+		case StatusFailed:
+			listed.Failed++
+		}
+	}
+	or := func(sent *int64, fallback int64) int64 {
+		if sent != nil {
+			return *sent
+		}
+		return fallback
+	}
+	return Counts{
+		Total:     or(b.SentTotalJobs, listed.Total),
+		Completed: or(b.SentCompletedJobs, listed.Completed),
+		Failed:    or(b.SentFailedJobs, listed.Failed),
+	}
 }
 
 func (r *BatchResult) addWarning(w string) {
 	if w != "" {
 		r.Warnings = append(r.Warnings, w)
 	}
+}
+
+func (r *BatchResult) addNotes(n jobNotes) {
+	r.Warnings = append(r.Warnings, n.warnings...)
+	r.UnknownStatuses = append(r.UnknownStatuses, n.unknown...)
+}
+
+func derefOr(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func nonNil(s []string) []string {

@@ -1,13 +1,15 @@
 package nova
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
 
-func mustTime(t *testing.T, s string) time.Time {
+func mustTimestamp(t *testing.T, s string) *Timestamp {
 	t.Helper()
-	v, err := time.Parse(time.RFC3339, s)
+	v, err := ParseTimestamp(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +47,7 @@ func TestDecodeBatchGenC(t *testing.T) {
 	if b.TotalJobs != 2 || b.CompletedJobs != 1 || b.FailedJobs != 0 || b.PendingJobs != 1 {
 		t.Errorf("counters = %d/%d/%d pending %d", b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.PendingJobs)
 	}
-	if b.CompletedAt != nil || !b.CreatedAt.Equal(mustTime(t, "2025-12-14T10:30:45Z")) {
+	if b.CompletedAt != nil || b.CreatedAt.Text != "2025-12-14T10:30:45Z" || !b.CreatedAt.Time.Equal(time.Date(2025, 12, 14, 10, 30, 45, 0, time.UTC)) {
 		t.Errorf("times = %v, %v", b.CreatedAt, b.CompletedAt)
 	}
 	if len(r.ScoringJobs) != 2 {
@@ -120,6 +122,21 @@ func TestDecodeBatchVariants(t *testing.T) {
 			jobStatus: []Status{StatusCompleted},
 		},
 		{
+			// The newest docs' sample omits status; counters may be absent
+			// while the batch is set up. The listed jobs decide.
+			name:      "no status, no counters, a listed job still running",
+			body:      `{"batch":{"id":"b","jobId":"j","createdAt":"2025-12-14T10:30:45Z"},"scoringJobs":[{"id":"s1","score":8,"completedAt":"2025-12-14T10:31:00Z"},{"id":"s2","queuedAt":"2025-12-14T10:30:45Z"}]}`,
+			status:    StatusPending,
+			jobStatus: []Status{StatusCompleted, StatusPending},
+		},
+		{
+			name:      "no status, zero counters, no jobs yet",
+			body:      `{"batch":{"id":"b","jobId":"j","totalJobs":0,"completedJobs":0,"failedJobs":0}}`,
+			status:    StatusPending,
+			jobStatus: []Status{},
+			warnings:  1,
+		},
+		{
 			name:      "unknown status and disagreeing counters warn",
 			body:      `{"batch":{"id":"b","jobId":"j","status":"paused","totalJobs":1,"completedJobs":2,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z"},"scoringJobs":[]}`,
 			status:    StatusFailed,
@@ -173,7 +190,6 @@ func TestDecodeBatchRejectsBrokenBodies(t *testing.T) {
 		"array":              `[1,2,3]`,
 		"html":               `<html><title>502 Bad Gateway</title></html>`,
 		"trailing garbage":   `{"batch":{"id":"b"}} {"batch":{}}`,
-		"bad timestamp":      `{"batch":{"id":"b","createdAt":"yesterday"}}`,
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -181,6 +197,43 @@ func TestDecodeBatchRejectsBrokenBodies(t *testing.T) {
 				t.Fatalf("want an error, got %+v", r)
 			}
 		})
+	}
+}
+
+// A malformed timestamp costs that one field, with a warning naming it; the
+// rest of the batch is read, and fractional seconds are kept as sent.
+func TestDecodeBatchTimestamps(t *testing.T) {
+	r, err := DecodeBatch([]byte(`{"batch":{"id":"b","status":"pending","totalJobs":2,"completedJobs":1,"failedJobs":0,"createdAt":"2025-12-14T10:30:45.123456+01:00","completedAt":17},
+		"scoringJobs":[{"id":"s1","status":"completed","score":8,"completedAt":"yesterday","queuedAt":"2025-12-14T10:30:45.5Z"},{"id":"s2","status":"pending"}]}`))
+	if err != nil {
+		t.Fatalf("one bad timestamp failed the whole read: %v", err)
+	}
+	if got := r.Batch.CreatedAt; got == nil || got.Text != "2025-12-14T10:30:45.123456+01:00" || got.Time.Nanosecond() != 123456000 {
+		t.Errorf("createdAt = %+v, want the text as sent with its fraction", got)
+	}
+	if r.Batch.CompletedAt != nil || r.ScoringJobs[0].CompletedAt != nil {
+		t.Errorf("malformed timestamps must become null: %+v, %+v", r.Batch.CompletedAt, r.ScoringJobs[0].CompletedAt)
+	}
+	if q := r.ScoringJobs[0].QueuedAt; q == nil || q.Text != "2025-12-14T10:30:45.5Z" {
+		t.Errorf("queuedAt = %+v", q)
+	}
+	if len(r.Warnings) != 2 || !strings.Contains(r.Warnings[0], `scoring job s1: completedAt "yesterday"`) || !strings.Contains(r.Warnings[1], `batch: completedAt "17"`) {
+		t.Errorf("warnings = %q", r.Warnings)
+	}
+}
+
+func TestDecodeBatchSortsRejectedApplications(t *testing.T) {
+	r, err := DecodeBatch([]byte(`{"batch":{"id":"b","status":"completed","totalJobs":1,"completedJobs":1},"scoringJobs":[{"status":"completed"}],
+		"rejectedApplications":[{"applicationId":"app-3"},{"applicationId":"app-1"},{},{"applicationId":"app-2"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ra := range r.RejectedApplications {
+		got = append(got, derefOr(ra.ApplicationID))
+	}
+	if want := []string{"", "app-1", "app-2", "app-3"}; !slices.Equal(got, want) {
+		t.Errorf("rejected applications in order %q, want %q", got, want)
 	}
 }
 

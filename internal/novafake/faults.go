@@ -44,6 +44,13 @@ const (
 	// FaultCountersDisagree is the real batch response with
 	// completedJobs+failedJobs > totalJobs.
 	FaultCountersDisagree
+	// FaultNoStatusZeroCounters is the real batch response without a status
+	// and with every counter 0, as the newest docs' sample reads while a
+	// batch is being set up; its jobs are listed as they are.
+	FaultNoStatusZeroCounters
+	// FaultUnknownJobStatus is the real batch response with every listed
+	// job's status "CANCELLED", a value no doc generation has.
+	FaultUnknownJobStatus
 )
 
 // Fault is one queued misbehaviour. Fields other than Kind apply only where
@@ -87,7 +94,7 @@ func (s *Server) popFault() (Fault, bool) {
 // Synthetic bodies never touch server state: no job is polled.
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, x *exchange, f Fault) bool {
 	switch f.Kind {
-	case FaultUnknownStatus, FaultCountersDisagree:
+	case FaultUnknownStatus, FaultCountersDisagree, FaultNoStatusZeroCounters, FaultUnknownJobStatus:
 		x.mutation = &f.Kind
 		return false
 	case FaultStatus:

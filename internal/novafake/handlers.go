@@ -26,7 +26,7 @@ func (s *Server) getBatch(w http.ResponseWriter, x *exchange) {
 	}
 	resp := s.renderBatchResponse(b)
 	s.mu.Unlock()
-	x.mutate(&resp.Batch)
+	x.mutate(&resp.Batch, resp.ScoringJobs)
 	s.writeJSON(w, x, http.StatusOK, resp)
 }
 

@@ -85,7 +85,7 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request, x *exchange) 
 	}
 	resp := s.renderIntake(b)
 	s.mu.Unlock()
-	x.mutate(&resp.Batch)
+	x.mutate(&resp.Batch, nil)
 	s.writeJSON(w, x, http.StatusAccepted, resp)
 }
 

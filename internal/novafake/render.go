@@ -244,8 +244,9 @@ func (s *Server) renderIntake(b *batch) wireIntakeResponse {
 	return resp
 }
 
-// mutate applies a body-altering fault to a real batch response.
-func (x *exchange) mutate(wb *wireBatch) {
+// mutate applies a body-altering fault to a real batch response; jobs is
+// nil where the response lists none.
+func (x *exchange) mutate(wb *wireBatch, jobs []wireScoringJob) {
 	if x.mutation == nil {
 		return
 	}
@@ -255,5 +256,12 @@ func (x *exchange) mutate(wb *wireBatch) {
 	case FaultCountersDisagree:
 		wb.CompletedJobs = wb.TotalJobs
 		wb.FailedJobs = 1
+	case FaultNoStatusZeroCounters:
+		wb.Status = nil
+		wb.TotalJobs, wb.CompletedJobs, wb.FailedJobs = 0, 0, 0
+	case FaultUnknownJobStatus:
+		for i := range jobs {
+			jobs[i].Status = ptr("CANCELLED")
+		}
 	}
 }

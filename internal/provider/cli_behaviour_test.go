@@ -49,8 +49,9 @@ data "nova_scoring_batch" "test" {
 		t.Errorf("no cancellation diagnostic:\n%s", out.String())
 	}
 	t.Logf("terraform stopped %v after the interrupt", took)
-	if took > 5*time.Second {
-		t.Errorf("terraform took %v to stop after the interrupt", took)
+	// The data source's docs and the gating guide promise this bound.
+	if took > time.Second {
+		t.Errorf("terraform took %v to stop after the interrupt; the docs promise within a second", took)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -54,6 +55,9 @@ type readResult struct {
 	summary  string         // the state, for progress and timeout messages
 	fields   map[string]any // the state, for the per-read log line
 	warnings []string
+	// unknown names the status values the provider did not know; they are
+	// treated as pending, so a wait that times out says they kept it waiting.
+	unknown []string
 }
 
 type idArgument struct {
@@ -84,10 +88,10 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 		},
 		"include_assessments": schema.BoolAttribute{
 			Optional: true,
-			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data and are stored in state; " +
-				"`false` leaves every `assessment` null, so the text never reaches state or plans.",
+			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data, which a data source stores in state and plans; " +
+				"`false` leaves every `assessment` null, so the text never reaches state or plans, and keeps it out of the response bodies the provider logs at `TF_LOG=TRACE`.",
 		},
-		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response that produced this state, for Nova support and audit."},
+		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response these values come from, for Nova support and audit."},
 	})
 	if d.defaultInterval > 0 {
 		withAttributes(attrs, waitArguments(ctx, d.defaultInterval))
@@ -101,7 +105,13 @@ func waitArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
 		ReadDescription: "How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `20m`.", // defaultReadTimeout
 	}).(schema.SingleNestedAttribute)
-	to.MarkdownDescription = "Time limits for this data source. Written as an attribute: `timeouts = { read = \"30m\" }`."
+	to.MarkdownDescription = "Time limits for the read. Written as an attribute: `timeouts = { read = \"30m\" }`."
+	// The module checks the syntax only; a zero or negative limit would end
+	// every read before it starts.
+	if read, ok := to.Attributes["read"].(schema.StringAttribute); ok {
+		read.Validators = append(read.Validators, atLeastDuration(time.Second))
+		to.Attributes["read"] = read
+	}
 	return map[string]schema.Attribute{
 		"wait_for_completion": schema.BoolAttribute{
 			Optional: true,
@@ -127,6 +137,35 @@ func withAttributes(into, more map[string]schema.Attribute) {
 			panic("attribute " + name + " defined twice")
 		}
 		into[name] = a
+	}
+}
+
+var _ datasource.DataSourceWithValidateConfig = (*novaDataSource[*nova.BatchResult])(nil)
+
+// ValidateConfig warns about waiting settings that do nothing because the
+// data source will not wait: a user who set them most likely meant to.
+func (d *novaDataSource[T]) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	if d.defaultInterval == 0 {
+		return
+	}
+	var wait types.Bool
+	var pollInterval timetypes.GoDuration
+	var to timeouts.Value
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait_for_completion"), &wait)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("poll_interval"), &pollInterval)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	if resp.Diagnostics.HasError() || wait.IsUnknown() || wait.ValueBool() {
+		return
+	}
+	if !pollInterval.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("poll_interval"), "poll_interval without wait_for_completion",
+			"poll_interval only applies while waiting, and wait_for_completion is not true, so this "+d.kind+" is read once. "+
+				"Set wait_for_completion = true to wait until it finishes, or remove poll_interval.")
+	}
+	if !to.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("timeouts"), "timeouts without wait_for_completion",
+			"wait_for_completion is not true, so this "+d.kind+" is read once and timeouts.read bounds only that read and its retries, not a wait. "+
+				"Set wait_for_completion = true to wait until it finishes, or remove timeouts.")
 	}
 }
 
@@ -165,14 +204,32 @@ func (d *novaDataSource[T]) arguments(ctx context.Context, config tfsdk.Config) 
 }
 
 func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	args, diags := d.arguments(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if r, ok := d.read(ctx, req.Config, &resp.Diagnostics); ok {
+		resp.State.Raw = r.raw
+	}
+}
+
+// readOutcome is what a successful read produced: the last value read, the
+// target it was read for, and the state (or ephemeral result) built from it.
+type readOutcome[T any] struct {
+	polled[T]
+	target target
+	raw    tftypes.Value
+}
+
+// read is the one read behind every data source and ephemeral resource:
+// arguments, provider readiness, timeouts, reading once or waiting,
+// warnings, diagnostics and building the value from the mapping. It
+// reports into diags and says whether the outcome can be used.
+func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (readOutcome[T], bool) {
+	args, argDiags := d.arguments(ctx, config)
+	diags.Append(argDiags...)
+	if diags.HasError() {
+		return readOutcome[T]{}, false
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError("Nova provider not configured", "The provider was not configured before "+d.kind+" was read. This is a bug in the provider; please report it.")
-		return
+		diags.AddError("Nova provider not configured", "The provider was not configured before "+d.kind+" was read. This is a bug in the provider; please report it.")
+		return readOutcome[T]{}, false
 	}
 	tenant := d.data.tenant(args.tenant)
 	t := target{
@@ -182,26 +239,34 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 		environment: d.data.environment,
 		notFound:    d.notFound,
 	}
-	if !d.data.ready(t, &resp.Diagnostics) {
-		return
+	if !d.data.ready(t, diags) {
+		return readOutcome[T]{}, false
 	}
 
-	timeout, diags := args.timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	timeout, toDiags := args.timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(toDiags...)
+	if diags.HasError() {
+		return readOutcome[T]{}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if !includeAssessments(args.includeAssessments) {
+		ctx = nova.WithoutAssessments(ctx)
+	}
 
 	// Each read is summarised once, for the progress log, the wait's
-	// decision and the diagnostics.
+	// decision and the diagnostics. A wait that ends badly reports every
+	// warning it saw, once each: the one that explains why it never
+	// finished may have come from any poll.
+	var seenWarnings, seenUnknown orderedSet
 	read := func(ctx context.Context) (polled[T], error) {
 		v, err := d.fetch(ctx, d.data.client, args.ids, tenant)
 		if err != nil {
 			return polled[T]{}, err
 		}
 		p := polled[T]{value: v, readResult: d.result(v)}
+		seenWarnings.add(p.warnings...)
+		seenUnknown.add(p.unknown...)
 		tflog.Info(ctx, "Read Nova "+d.kind, p.fields)
 		return p, nil
 	}
@@ -210,28 +275,54 @@ func (d *novaDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest
 	if args.wait.ValueBool() {
 		poller := newPoller(durationOr(args.pollInterval, d.defaultInterval))
 		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
+		if err != nil {
+			addWarnings(diags, t, seenWarnings.items)
+		}
 		var we *waitError
 		if errors.As(err, &we) {
-			resp.Diagnostics.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we)))
-			return
+			diags.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we), seenUnknown.items))
+			return readOutcome[T]{}, false
 		}
 	} else {
 		p, err = read(ctx)
 	}
 	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(t, err))
-		return
+		diags.Append(readErrorDiagnostic(t, err))
+		return readOutcome[T]{}, false
 	}
 
-	for _, w := range p.warnings {
-		resp.Diagnostics.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
-	}
-	raw, err := d.stateValue(ctx, req.Config, p.value, includeAssessments(args.includeAssessments))
+	addWarnings(diags, t, p.warnings)
+	raw, err := d.stateValue(ctx, config, p.value, includeAssessments(args.includeAssessments))
 	if err != nil {
-		resp.Diagnostics.AddError("Could not build the state", fmt.Sprintf("Mapping %s to state failed: %s. This is a bug in the provider; please report it.", t.where(), err))
-		return
+		diags.AddError("Could not build the result", fmt.Sprintf("Mapping %s to Terraform values failed: %s. This is a bug in the provider; please report it.", t.where(), err))
+		return readOutcome[T]{}, false
 	}
-	resp.State.Raw = raw
+	return readOutcome[T]{polled: p, target: t, raw: raw}, true
+}
+
+func addWarnings(diags *diag.Diagnostics, t target, warnings []string) {
+	for _, w := range warnings {
+		diags.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
+	}
+}
+
+// orderedSet keeps the first occurrence of each string, in order.
+type orderedSet struct {
+	items []string
+	seen  map[string]bool
+}
+
+func (s *orderedSet) add(items ...string) {
+	for _, it := range items {
+		if s.seen[it] {
+			continue
+		}
+		if s.seen == nil {
+			s.seen = make(map[string]bool)
+		}
+		s.seen[it] = true
+		s.items = append(s.items, it)
+	}
 }
 
 // polled is one successful read and its summary.
@@ -314,14 +405,20 @@ func elementType(t tftypes.Type) (tftypes.Type, error) {
 	return l.ElementType, nil
 }
 
-func waitErrorDiagnostic(t target, we *waitError, timeout time.Duration, last string) diag.Diagnostic {
+func waitErrorDiagnostic(t target, we *waitError, timeout time.Duration, last string, unknown []string) diag.Diagnostic {
 	elapsed := we.Elapsed.Round(time.Second)
 	switch {
 	case errors.Is(we.Cause, context.DeadlineExceeded):
+		advice := "Raise timeouts.read if it is still making progress, or check it in the Nova Embed Portal."
+		if len(unknown) > 0 {
+			advice = fmt.Sprintf("Nova sent status values this provider does not know: %s. An unknown value counts as pending unless "+
+				"the counters and jobs show the work finished, so the wait may never end on it. Check the %s in the Nova Embed Portal, "+
+				"and upgrade the provider if Nova has added a status.",
+				strings.Join(unknown, ", "), t.kind)
+		}
 		return diag.NewErrorDiagnostic("Timed out waiting for "+t.kind+" to finish",
-			fmt.Sprintf("Timed out waiting for %s to finish after %s (timeouts.read is %s; %d reads); %s.%s\n\n"+
-				"Raise timeouts.read if it is still making progress, or check it in the Nova Embed Portal.",
-				t.where(), elapsed, timeout, we.Polls, last, lastError(we)))
+			fmt.Sprintf("Timed out waiting for %s to finish after %s (timeouts.read is %s; %d reads); %s.%s\n\n%s",
+				t.where(), elapsed, timeout, we.Polls, last, lastError(we), advice))
 	case errors.Is(we.Cause, context.Canceled):
 		return diag.NewErrorDiagnostic("Waiting for "+t.kind+" cancelled",
 			fmt.Sprintf("Stopped waiting for %s after %s because the run was cancelled; %s.", t.where(), elapsed, last))

@@ -90,8 +90,15 @@ func apiErrorDiagnostic(t target, e *nova.APIError) diag.Diagnostic {
 	for _, d := range e.Details {
 		facts += fmt.Sprintf("\nDetail: %s: %s", d.Field, d.Message)
 	}
+	if e.Location != "" {
+		facts += "\nRedirected to: " + e.Location
+	}
 	var summary, advice string
 	switch {
+	case e.StatusCode >= 300 && e.StatusCode <= 399:
+		summary = "Nova's address answered with a redirect"
+		advice = fmt.Sprintf("Nova never redirects, and the provider does not follow redirects because they would carry the API key elsewhere. "+
+			"Check base_url (or %s): it should be %s, with or without /v1; a proxy or a wrong host may be answering instead of Nova.", envBaseURL, nova.DefaultBaseURL)
 	case e.StatusCode == http.StatusUnauthorized:
 		summary = "Nova rejected the API key"
 		advice = fmt.Sprintf("The key set in api_key (or %s) is a %s key (prefix %s) and Nova does not accept it. "+

@@ -1,12 +1,21 @@
 package provider
 
 import (
+	"maps"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
 // TestBatchMapping checks the one batch mapping on a body with every kind
@@ -98,5 +107,156 @@ func TestStateValueLeavesConfigurationAlone(t *testing.T) {
 	}
 	if !config.Raw.Equal(before) {
 		t.Fatal("stateValue changed the configuration value")
+	}
+}
+
+// The representation chosen for issue 12 sends Terraform exactly the state
+// that the nested attributes sent: the same type, and the same value (the
+// msgpack bytes differ only in the order of the scores map, which tftypes
+// encodes in Go's map order).
+func TestSchemaVariantsSendTheSameState(t *testing.T) {
+	ctx := t.Context()
+	ts, _ := staticBatchServer(t, 30)
+	old := newBatchHarness(ctx, t, ts.URL, "nested")
+	want, err := old.read(ctx, t).Unmarshal(old.stateType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, variant := range append([]string{""}, variantNames()...) {
+		h := newBatchHarness(ctx, t, ts.URL, variant)
+		if !h.stateType.Equal(old.stateType) {
+			t.Errorf("schema variant %q has type %s, the nested attributes %s", variant, h.stateType, old.stateType)
+			continue
+		}
+		got, err := h.read(ctx, t).Unmarshal(h.stateType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diffs, err := got.Diff(want); err != nil || len(diffs) > 0 {
+			t.Errorf("schema variant %q sends a different state: %v %v", variant, err, diffs)
+		}
+	}
+}
+
+func variantNames() []string {
+	var names []string
+	for _, v := range schemaVariants() {
+		names = append(names, v.name)
+	}
+	return names
+}
+
+// driftedVariants are batch schemas that no longer match the mapping, as
+// an edit to one side only would leave them.
+func driftedVariants() []schemaVariant {
+	job := func(edit func(map[string]schema.Attribute)) func() map[string]schema.Attribute {
+		return func() map[string]schema.Attribute {
+			attrs := scoringBatchAttributes()
+			jobAttrs := scoringJobAttributes()
+			edit(jobAttrs)
+			attrs["scoring_jobs"] = schema.ListAttribute{Computed: true, ElementType: objectType(jobAttrs)}
+			return attrs
+		}
+	}
+	return []schemaVariant{
+		{"drift_job_attribute_added", job(func(a map[string]schema.Attribute) {
+			a["reviewer"] = schema.StringAttribute{Computed: true}
+		})},
+		{"drift_job_attribute_type", job(func(a map[string]schema.Attribute) {
+			a["score"] = schema.StringAttribute{Computed: true}
+		})},
+		{"drift_assessment_renamed", job(func(a map[string]schema.Attribute) {
+			assessment, _ := a["assessment"].(schema.SingleNestedAttribute)
+			assessment.Attributes = maps.Clone(assessment.Attributes)
+			assessment.Attributes["summary"] = assessment.Attributes["verdict"]
+			delete(assessment.Attributes, "verdict")
+			a["assessment"] = assessment
+		})},
+		{"drift_rejected", func() map[string]schema.Attribute {
+			attrs := scoringBatchAttributes()
+			attrs["rejected_applications"] = schema.ListAttribute{Computed: true, ElementType: types.ObjectType{AttrTypes: map[string]attr.Type{"application_id": types.StringType}}}
+			return attrs
+		}},
+		{"drift_scores", func() map[string]schema.Attribute {
+			attrs := scoringBatchAttributes()
+			attrs["scores"] = schema.MapAttribute{Computed: true, ElementType: types.StringType}
+			return attrs
+		}},
+	}
+}
+
+// A schema that drifted from the mapping fails the read with a diagnostic;
+// tftypes.NewValue would have panicked and killed the provider process.
+func TestSchemaDriftIsADiagnosticNotAPanic(t *testing.T) {
+	ctx := t.Context()
+	s := novafake.New()
+	spec := sampleSpec(3)
+	spec.Rejected = []novafake.RejectedSpec{{ApplicationID: "app-r", Reason: "RESUME_CORRUPTED", Message: "unreadable"}}
+	if _, err := s.AddBatch(spec); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	for _, v := range driftedVariants() {
+		t.Run(v.name, func(t *testing.T) {
+			resp := newBatchHarness(ctx, t, ts.URL, v.name).readResponse(ctx, t)
+			if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
+				resp.Diagnostics[0].Summary != "Could not build the result" || !strings.Contains(resp.Diagnostics[0].Detail, "batch-bench") {
+				t.Fatalf("diagnostics = %+v, want one error about building the state of batch-bench", resp.Diagnostics)
+			}
+			t.Log(resp.Diagnostics[0].Detail)
+		})
+	}
+}
+
+// The single-job mapping reports a drifted assessment type the same way.
+func TestSingleJobDriftIsAnError(t *testing.T) {
+	res, err := nova.DecodeScoringJob([]byte(`{"scoringJob":{"id":"s1","status":"completed","score":5,"assessment":{"verdict":"ok","strengths":[],"concerns":[],"interviewFocus":[]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drifted := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"assessment": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"verdict": tftypes.Number}},
+	}}
+	if _, err := singleScoringJobValues(res, true, drifted); err == nil || !strings.Contains(err.Error(), "assessment") {
+		t.Fatalf("err = %v, want an error about the assessment", err)
+	}
+}
+
+// trace_id is null, not "", when Nova's response carries no X-Trace-Id:
+// all three data sources.
+func TestTraceIDNullWithoutHeader(t *testing.T) {
+	ctx := t.Context()
+	job := []byte(`{"scoringJob":{"id":"s1","applicationId":"app-1","status":"completed","score":5}}`)
+	batch := []byte(`{"batch":{"id":"b1","status":"completed","totalJobs":1,"completedJobs":1},"scoringJobs":[{"id":"s1","applicationId":"app-1","status":"completed","score":5}]}`)
+	for _, tc := range []struct {
+		typeName string
+		body     []byte
+		args     map[string]string
+	}{
+		{"nova_scoring_batch", batch, map[string]string{"job_id": testJob, "scoring_batch_id": "b1"}},
+		{"nova_scoring_job", job, map[string]string{"job_id": testJob, "application_id": "app-1", "scoring_job_id": "s1"}},
+		{"nova_application_score", job, map[string]string{"job_id": testJob, "application_id": "app-1"}},
+	} {
+		for _, traceID := range []string{"", "4bf92f3577b34da6a3ce929d0e0e4736"} {
+			t.Run(tc.typeName+"/trace="+traceID, func(t *testing.T) {
+				header := http.Header{"Content-Type": {"application/json"}}
+				if traceID != "" {
+					header.Set("X-Trace-Id", traceID)
+				}
+				h := newRPCHarness(ctx, t, staticServer(t, header, tc.body).URL, tc.typeName, tc.args)
+				var state map[string]tftypes.Value
+				if v, err := h.read(ctx, t).Unmarshal(h.stateType); err != nil || v.As(&state) != nil {
+					t.Fatalf("state: %v", err)
+				}
+				got := state["trace_id"]
+				if traceID == "" && !got.IsNull() {
+					t.Fatalf("trace_id = %v, want null", got)
+				}
+				if want := tftypes.NewValue(tftypes.String, traceID); traceID != "" && !got.Equal(want) {
+					t.Fatalf("trace_id = %v, want %v", got, want)
+				}
+			})
+		}
 	}
 }

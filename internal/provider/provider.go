@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -32,7 +33,10 @@ const (
 	envBaseURL  = "NOVA_BASE_URL"
 )
 
-var _ provider.Provider = (*novaProvider)(nil)
+var (
+	_ provider.Provider                       = (*novaProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*novaProvider)(nil)
+)
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
@@ -157,6 +161,7 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		// A missing key is reported by the data source that needs it, so
 		// that a configuration which reads nothing still plans.
 		resp.DataSourceData = data
+		resp.EphemeralResourceData = data
 		return
 	}
 
@@ -178,6 +183,7 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	data.client = client
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 // settingOrEnv prefers the configured value and falls back to the variable.
@@ -219,6 +225,15 @@ func (p *novaProvider) DataSources(context.Context) []func() datasource.DataSour
 
 func (p *novaProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
+// EphemeralResources are the data sources that can wait, offered again with
+// results that stay out of plans and state.
+func (p *novaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newScoringBatchEphemeral,
+		newScoringJobEphemeral,
+	}
+}
+
 // configuredData unpacks what the provider's Configure produced. It is nil
 // while Terraform validates a configuration before configuring the provider.
 func configuredData(v any, diags *diag.Diagnostics) *providerData {
@@ -250,7 +265,7 @@ func (p *providerData) ready(t target, diags *diag.Diagnostics) bool {
 	}
 	if t.tenant == "" {
 		diags.AddError("Nova tenant missing",
-			fmt.Sprintf("Reading %s needs a tenant. Set tenant_id on the data source, tenant_id in the provider \"nova\" block, or the %s environment variable.", t.description, envTenantID))
+			fmt.Sprintf("Reading %s needs a tenant. Set tenant_id on the data source (or ephemeral resource), tenant_id in the provider \"nova\" block, or the %s environment variable.", t.description, envTenantID))
 	}
 	return !diags.HasError()
 }

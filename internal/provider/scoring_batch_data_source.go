@@ -48,6 +48,7 @@ func newScoringBatchDataSource() datasource.DataSource {
 					"failed_jobs": b.FailedJobs, "pending_jobs": b.PendingJobs, "trace_id": r.TraceID,
 				},
 				warnings: r.Warnings,
+				unknown:  r.UnknownStatuses,
 			}
 		},
 		state: scoringBatchValues,
@@ -59,7 +60,8 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The scoring batch id, as Nova reports it."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised batch status: `pending` (not finished), `completed` (every job completed) or `failed` " +
 			"(finished, and at least one job failed: compare `failed_jobs` with `completed_jobs` to tell partial from total failure). " +
-			"Every spelling the API has used (`IN_PROGRESS`, `PARTIAL_FAILURE`, upper or lower case) is mapped to these; a missing or unknown status is derived from the counters."},
+			"Every spelling the API has used (`IN_PROGRESS`, `PARTIAL_FAILURE`, upper or lower case) is mapped to these. A missing or unknown status is derived from the counters and the listed jobs, never optimistically: " +
+			"`pending` while any job is pending or the counters say jobs remain, `completed` or `failed` only when they show every job finished, and `pending` (with a warning) when there is nothing to go on."},
 		"api_status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The batch status exactly as the API sent it; null when the response had none."},
 		"finished":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the batch is finished: `status` is `completed` or `failed`."},
 		"total_jobs":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Scoring jobs in the batch (accepted applications only)."},
@@ -69,10 +71,16 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 			"Counters that disagree produce a warning."},
 		"created_at":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the batch was created (RFC 3339)."},
 		"completed_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the batch finished (RFC 3339); null until it finishes."},
-		"scoring_jobs": schema.ListNestedAttribute{
-			Computed:            true,
-			MarkdownDescription: "The batch's scoring jobs, in the order the API lists them; an empty list when there are none.",
-			NestedObject:        schema.NestedAttributeObject{Attributes: scoringJobAttributes()},
+		// One attribute holding a list of objects, not nested attributes:
+		// the framework walks nested attributes' schema for every value it
+		// sends (BENCHMARKS.md, issue 12). Terraform sees the same type and
+		// value either way; the element's fields are documented in the
+		// data source's template from scoringJobAttributes.
+		"scoring_jobs": schema.ListAttribute{
+			Computed:    true,
+			ElementType: scoringJobObjectType(),
+			MarkdownDescription: "The batch's scoring jobs, in the order the API lists them; an empty list when there are none. " +
+				"Each is an object with the attributes of the `nova_scoring_job` data source (its computed ones), such as `scoring_jobs[0].assessment.verdict`.",
 		},
 		"rejected_applications": schema.ListNestedAttribute{
 			Computed:            true,
@@ -104,6 +112,7 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 	assessmentType := typeOf(attributeType(jobObject, "assessment"))
 	rejectedType := typeOf(attributeType(schemaType, "rejected_applications"))
 	rejectedObject := typeOf(elementType(rejectedType))
+	scoresType := typeOf(attributeType(schemaType, "scores"))
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -112,18 +121,40 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 	scores := make(map[string]tftypes.Value)
 	for i := range r.ScoringJobs {
 		j := &r.ScoringJobs[i]
-		jobs[i] = tftypes.NewValue(jobObject, scoringJobValues(j, includeAssessments, assessmentType))
+		values, err := scoringJobValues(j, includeAssessments, assessmentType)
+		if err == nil {
+			jobs[i], err = tfValue(jobObject, values)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("scoring_jobs[%d]: %w", i, err)
+		}
 		if j.Status == nova.StatusCompleted && j.Score != nil && j.ApplicationID != nil {
 			scores[*j.ApplicationID] = tfNumberPtr(j.Score)
 		}
 	}
 	rejected := make([]tftypes.Value, len(r.RejectedApplications))
 	for i, ra := range r.RejectedApplications {
-		rejected[i] = tftypes.NewValue(rejectedObject, map[string]tftypes.Value{
+		var err error
+		rejected[i], err = tfValue(rejectedObject, map[string]tftypes.Value{
 			"application_id": tfStringPtr(ra.ApplicationID),
 			"reason":         tfStringPtr(ra.Error.Reason),
 			"message":        tfStringPtr(ra.Error.Message),
 		})
+		if err != nil {
+			return nil, fmt.Errorf("rejected_applications[%d]: %w", i, err)
+		}
+	}
+	jobList, err := tfValue(jobsType, jobs)
+	if err != nil {
+		return nil, fmt.Errorf("scoring_jobs: %w", err)
+	}
+	rejectedList, err := tfValue(rejectedType, rejected)
+	if err != nil {
+		return nil, fmt.Errorf("rejected_applications: %w", err)
+	}
+	scoreMap, err := tfValue(scoresType, scores)
+	if err != nil {
+		return nil, fmt.Errorf("scores: %w", err)
 	}
 	b := r.Batch
 	return map[string]tftypes.Value{
@@ -137,9 +168,9 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 		"pending_jobs":          tfInt(b.PendingJobs),
 		"created_at":            tfTime(b.CreatedAt),
 		"completed_at":          tfTime(b.CompletedAt),
-		"scoring_jobs":          tftypes.NewValue(jobsType, jobs),
-		"rejected_applications": tftypes.NewValue(rejectedType, rejected),
-		"scores":                tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, scores),
-		"trace_id":              tfString(r.TraceID),
+		"scoring_jobs":          jobList,
+		"rejected_applications": rejectedList,
+		"scores":                scoreMap,
+		"trace_id":              tfNonEmpty(r.TraceID),
 	}, nil
 }

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,7 +34,7 @@ func scoringJobAttributes() map[string]schema.Attribute {
 		"assessment": schema.SingleNestedAttribute{
 			Computed: true,
 			MarkdownDescription: "The model's written assessment of the candidate; null until the job completes, and always null when `include_assessments` is `false`. " +
-				"This is candidate personal data and is stored in state.",
+				"This is candidate personal data: the data source stores it in state, the ephemeral resource does not.",
 			Attributes: map[string]schema.Attribute{
 				"verdict":         schema.StringAttribute{Computed: true, MarkdownDescription: "A two to three sentence summary with a hiring recommendation."},
 				"strengths":       listOfStrings("Strengths found against the criteria."),
@@ -49,18 +51,27 @@ func scoringJobAttributes() map[string]schema.Attribute {
 	}
 }
 
+// scoringJobObjectType is the type of an element of
+// nova_scoring_batch.scoring_jobs: the attributes of the single-job data
+// sources, as one object type.
+func scoringJobObjectType() types.ObjectType { return objectType(scoringJobAttributes()) }
+
 // scoringJobValues is the one mapping of a scoring job to state values,
 // shared by every data source. assessmentType is the terraform type of the
 // assessment attribute, taken from the schema.
-func scoringJobValues(j *nova.ScoringJob, includeAssessment bool, assessmentType tftypes.Type) map[string]tftypes.Value {
+func scoringJobValues(j *nova.ScoringJob, includeAssessment bool, assessmentType tftypes.Type) (map[string]tftypes.Value, error) {
 	assessment := tftypes.NewValue(assessmentType, nil)
 	if a := j.Assessment; a != nil && includeAssessment {
-		assessment = tftypes.NewValue(assessmentType, map[string]tftypes.Value{
+		var err error
+		assessment, err = tfValue(assessmentType, map[string]tftypes.Value{
 			"verdict":         tfStringPtr(a.Verdict),
 			"strengths":       tfStringList(a.Strengths),
 			"concerns":        tfStringList(a.Concerns),
 			"interview_focus": tfStringList(a.InterviewFocus),
 		})
+		if err != nil {
+			return nil, fmt.Errorf("assessment: %w", err)
+		}
 	}
 	return map[string]tftypes.Value{
 		"id":                  tfStringPtr(j.ID),
@@ -77,5 +88,5 @@ func scoringJobValues(j *nova.ScoringJob, includeAssessment bool, assessmentType
 		"started_at":          tfTime(j.StartedAt),
 		"completed_at":        tfTime(j.CompletedAt),
 		"failed_at":           tfTime(j.FailedAt),
-	}
+	}, nil
 }

@@ -69,6 +69,7 @@ func scoringJobResult(r *nova.ScoringJobResult) readResult {
 		summary:  "status " + string(j.Status),
 		fields:   map[string]any{"scoring_job_id": deref(j.ID), "status": string(j.Status), "trace_id": r.TraceID},
 		warnings: r.Warnings,
+		unknown:  r.UnknownStatuses,
 	}
 }
 
@@ -77,8 +78,11 @@ func singleScoringJobValues(r *nova.ScoringJobResult, includeAssessments bool, s
 	if err != nil {
 		return nil, err
 	}
-	values := scoringJobValues(r.ScoringJob, includeAssessments, assessmentType)
-	values["trace_id"] = tfString(r.TraceID)
+	values, err := scoringJobValues(r.ScoringJob, includeAssessments, assessmentType)
+	if err != nil {
+		return nil, err
+	}
+	values["trace_id"] = tfNonEmpty(r.TraceID)
 	return values, nil
 }
 

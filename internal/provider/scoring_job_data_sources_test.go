@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -29,24 +30,32 @@ func schemaOf(t *testing.T, ds datasource.DataSource) schema.Schema {
 }
 
 // The single-job data sources carry every attribute of a batch's scoring
-// job with the same name and type, plus trace_id.
+// job with the same name and Terraform type, plus trace_id.
 func TestSingleJobSchemasMatchBatchJobs(t *testing.T) {
+	ctx := t.Context()
 	batch := schemaOf(t, newScoringBatchDataSource())
-	jobs, ok := batch.Attributes["scoring_jobs"].(schema.ListNestedAttribute)
+	jobs, ok := batch.Attributes["scoring_jobs"].(schema.ListAttribute)
+	if !ok {
+		t.Fatal("scoring_jobs is not a list attribute")
+	}
+	element, ok := jobs.ElementType.(types.ObjectType)
 	if !ok {
 		t.Fatal("scoring_jobs is not a list of objects")
 	}
 	for _, ds := range []datasource.DataSource{newScoringJobDataSource(), newApplicationScoreDataSource()} {
 		s := schemaOf(t, ds)
-		for name, want := range jobs.NestedObject.Attributes {
+		for name, want := range element.AttrTypes {
 			got, ok := s.Attributes[name]
 			if !ok {
 				t.Errorf("%T lacks %s", ds, name)
 				continue
 			}
-			if !got.GetType().Equal(want.GetType()) {
-				t.Errorf("%T.%s is %s, want %s", ds, name, got.GetType(), want.GetType())
+			if !got.GetType().TerraformType(ctx).Equal(want.TerraformType(ctx)) {
+				t.Errorf("%T.%s is %s, want %s", ds, name, got.GetType(), want)
 			}
+		}
+		if len(s.Attributes) < len(element.AttrTypes)+1 {
+			t.Errorf("%T has %d attributes, fewer than a batch's job", ds, len(s.Attributes))
 		}
 		if _, ok := s.Attributes["trace_id"]; !ok {
 			t.Errorf("%T lacks trace_id", ds)

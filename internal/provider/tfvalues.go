@@ -1,9 +1,14 @@
 package provider
 
 import (
-	"time"
+	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
 
 // State is built as terraform-plugin-go values rather than through the
@@ -19,6 +24,14 @@ func tfStringPtr(s *string) tftypes.Value {
 		return tftypes.NewValue(tftypes.String, nil)
 	}
 	return tftypes.NewValue(tftypes.String, *s)
+}
+
+// tfNonEmpty is null for "": a header the response did not carry.
+func tfNonEmpty(s string) tftypes.Value {
+	if s == "" {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, s)
 }
 
 func tfBool(b bool) tftypes.Value { return tftypes.NewValue(tftypes.Bool, b) }
@@ -39,12 +52,14 @@ func tfNumberPtr(f *float64) tftypes.Value {
 	return tftypes.NewValue(tftypes.Number, *f)
 }
 
-// tfTime renders a timestamp as timetypes.RFC3339 does.
-func tfTime(t *time.Time) tftypes.Value {
+// tfTime keeps a timestamp's text as Nova sent it (an RFC 3339 date-time,
+// fractional seconds included, which timetypes.RFC3339 accepts). Every
+// timestamp of the state goes through it.
+func tfTime(t *nova.Timestamp) tftypes.Value {
 	if t == nil {
 		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return tftypes.NewValue(tftypes.String, t.Format(time.RFC3339))
+	return tftypes.NewValue(tftypes.String, t.Text)
 }
 
 var tfStringListType = tftypes.List{ElementType: tftypes.String}
@@ -56,4 +71,34 @@ func tfStringList(items []string) tftypes.Value {
 		elems[i] = tfString(s)
 	}
 	return tftypes.NewValue(tfStringListType, elems)
+}
+
+// tfValue builds a collection or object value whose type comes from the
+// schema and whose elements come from a mapping. tftypes.NewValue panics
+// when the two disagree (an attribute added to one and not the other, a
+// type changed on one side); this returns the mismatch as an error, which
+// the read reports as a diagnostic. Leaf values need no check: their types
+// are fixed by the helpers above.
+func tfValue(t tftypes.Type, v any) (tftypes.Value, error) {
+	if err := tftypes.ValidateValue(t, v); err != nil {
+		return tftypes.Value{}, fmt.Errorf("schema and mapping disagree: %w", err)
+	}
+	return tftypes.NewValue(t, v), nil
+}
+
+// objectType is the type of an object whose attributes are attrs, for an
+// attribute that holds such objects as one value (schema.ListAttribute with
+// an object element type) instead of as nested attributes. Strings are plain
+// strings: a custom type such as timetypes.RFC3339 sends the same value to
+// Terraform, and inside a list it would only add a conversion per element.
+func objectType(attrs map[string]schema.Attribute) types.ObjectType {
+	t := types.ObjectType{AttrTypes: make(map[string]attr.Type, len(attrs))}
+	for name, a := range attrs {
+		if _, ok := a.(schema.StringAttribute); ok {
+			t.AttrTypes[name] = types.StringType
+			continue
+		}
+		t.AttrTypes[name] = a.GetType()
+	}
+	return t
 }

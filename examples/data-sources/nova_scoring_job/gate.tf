@@ -1,4 +1,6 @@
-# Advance a candidate only when their score is at least 7.
+# Advance a candidate only when their score is at least 7. The score is null until the job completes, and
+# Terraform before 1.12 evaluates both sides of &&, so the comparison goes through coalesce: a pending or
+# failed job then fails the condition with your message instead of "argument must not be null".
 data "nova_scoring_job" "screening" {
   job_id              = "job-123"
   application_id      = "app-002"
@@ -11,8 +13,8 @@ resource "terraform_data" "invite_to_interview" {
 
   lifecycle {
     precondition {
-      condition     = data.nova_scoring_job.screening.status == "completed" && data.nova_scoring_job.screening.score >= 7
-      error_message = "Application ${data.nova_scoring_job.screening.application_id} is not ready for an interview: status ${data.nova_scoring_job.screening.status}, score ${coalesce(data.nova_scoring_job.screening.score, 0)}."
+      condition     = data.nova_scoring_job.screening.status == "completed" && coalesce(data.nova_scoring_job.screening.score, 0) >= 7
+      error_message = "Application ${data.nova_scoring_job.screening.application_id} is not ready for an interview: status ${data.nova_scoring_job.screening.status}, score ${coalesce(data.nova_scoring_job.screening.score, "none")}."
     }
   }
 }

@@ -1,0 +1,58 @@
+package nova
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Timestamp is a date-time exactly as the API sent it. The text is kept, not
+// re-rendered, so that fractional seconds and the offset Nova chose survive
+// into state. A value that is not an RFC 3339 date-time does not fail the
+// whole read: it decodes with Malformed set, and normalisation turns it into
+// a warning on that one field and a null.
+type Timestamp struct {
+	Text string    // as received; empty when Malformed
+	Time time.Time // parsed from Text
+	// Malformed holds what arrived (truncated) when it was not a date-time.
+	Malformed string
+}
+
+// ParseTimestamp reads an RFC 3339 date-time, with or without fractional
+// seconds.
+func ParseTimestamp(s string) (*Timestamp, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not an RFC 3339 date-time: %w", truncate(s, 64), err)
+	}
+	return &Timestamp{Text: s, Time: t}, nil
+}
+
+// UnmarshalJSON never fails, so that one bad field cannot cost the batch.
+// JSON null never reaches it: a *Timestamp stays nil for null.
+func (ts *Timestamp) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		*ts = Timestamp{Malformed: truncate(string(bytes.TrimSpace(b)), 64)}
+		return nil //nolint:nilerr // reported as a warning by normalisation instead
+	}
+	parsed, err := ParseTimestamp(s)
+	if err != nil {
+		*ts = Timestamp{Malformed: truncate(s, 64)}
+		return nil //nolint:nilerr // reported as a warning by normalisation instead
+	}
+	*ts = *parsed
+	return nil
+}
+
+// checkTimestamp turns a malformed timestamp into nil and a warning naming
+// the field; owner names the object it belongs to.
+func checkTimestamp(ts **Timestamp, owner, field string) string {
+	if *ts == nil || (*ts).Malformed == "" {
+		return ""
+	}
+	bad := (*ts).Malformed
+	*ts = nil
+	return fmt.Sprintf("%s: %s %q is not an RFC 3339 date-time; it is reported as null", owner, field, bad)
+}

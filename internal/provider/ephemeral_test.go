@@ -1,0 +1,321 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
+)
+
+// Ephemeral results never reach state, so these tests hand them to the
+// testing framework's echo provider, whose resource stores what its
+// provider block was given. Conditions on ephemeral resources are tested at
+// the CLI level instead (ephemeral_cli_test.go): Terraform before 1.15
+// panics in `show -json`, which the framework runs after every apply, when
+// an ephemeral resource has conditions and the plan succeeds.
+
+// ephemeralSupported skips a test on CLIs without ephemeral resources:
+// Terraform before 1.10, OpenTofu before 1.11.
+type ephemeralSupported struct{}
+
+func (ephemeralSupported) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if reason := ephemeralUnsupported(req.TerraformVersion.Core().String(), isOpenTofu()); reason != "" {
+		resp.Skip = reason
+	}
+}
+
+// isOpenTofu follows the variable that points the tests at OpenTofu's
+// registry host; terraform-plugin-testing's version check cannot tell the
+// two CLIs apart.
+func isOpenTofu() bool { return strings.Contains(os.Getenv("TF_ACC_PROVIDER_HOST"), "opentofu") }
+
+// ephemeralUnsupported says why a CLI of the given core version cannot run
+// ephemeral resources, or "" when it can.
+func ephemeralUnsupported(v string, openTofu bool) string {
+	name, minimum := cliTerraform, ephemeralMinTerraform
+	if openTofu {
+		name, minimum = cliOpenTofu, ephemeralMinOpenTofu
+	}
+	parsed, err := version.NewVersion(v)
+	if err != nil {
+		return fmt.Sprintf("cannot tell the %s version from %q: %v", name, v, err)
+	}
+	return skipReason(cliRelease{name: name, version: parsed}, name, minimum, "support for ephemeral resources")
+}
+
+// The first releases with ephemeral resources.
+const (
+	ephemeralMinTerraform = "1.10.0"
+	ephemeralMinOpenTofu  = "1.11.0"
+)
+
+var protoV6WithEcho = map[string]func() (tfprotov6.ProviderServer, error){
+	"nova": protoV6["nova"],
+	"echo": echoprovider.NewProviderServer(),
+}
+
+const echoAddr = "echo.test"
+
+// ephemeralConfig is a provider block, one ephemeral resource of the given
+// type named "test", and an echo of its result.
+func ephemeralConfig(baseURL, typ string, args ...string) string {
+	return providerConfig(baseURL) + fmt.Sprintf(`
+ephemeral %q "test" {
+  %s
+}
+provider "echo" {
+  data = ephemeral.%s.test
+}
+resource "echo" "test" {}
+`, typ, strings.Join(args, "\n  "), typ)
+}
+
+func batchArgs(id string, args ...string) []string {
+	return append([]string{fmt.Sprintf("job_id = %q", testJob), fmt.Sprintf("scoring_batch_id = %q", id)}, args...)
+}
+
+func echoed(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey(name), v)
+}
+
+func echoedJob(i int, name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("scoring_jobs").AtSliceIndex(i).AtMapKey(name), v)
+}
+
+func ephemeralTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{ephemeralSupported{}},
+		ProtoV6ProviderFactories: protoV6WithEcho,
+		Steps:                    steps,
+	})
+}
+
+// The ephemeral batch carries the data source's values, built by the same
+// mapping.
+func TestAccEphemeralBatchValues(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{
+		Jobs: []novafake.JobSpec{
+			{ApplicationID: "app-001", Score: 8, Assessment: &novafake.Assessment{Verdict: "Strong.", Strengths: []string{"Go"}, Concerns: []string{}, InterviewFocus: []string{}}},
+			{ApplicationID: "app-002", Score: 6},
+		},
+		Rejected: []novafake.RejectedSpec{{ApplicationID: "app-009", Reason: "RESUME_CORRUPTED", Message: "truncated"}},
+	})
+	ephemeralTest(t, resource.TestStep{
+		Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(id, "require_completed = true")...),
+		ConfigStateChecks: []statecheck.StateCheck{
+			echoed("id", knownvalue.StringExact(id)),
+			echoed("job_id", knownvalue.StringExact(testJob)),
+			echoed("status", knownvalue.StringExact("completed")),
+			echoed("finished", knownvalue.Bool(true)),
+			echoed("total_jobs", knownvalue.Int64Exact(2)),
+			echoed("completed_at", rfc3339),
+			echoed("require_completed", knownvalue.Bool(true)),
+			echoed("trace_id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
+			echoed("scores", knownvalue.MapExact(map[string]knownvalue.Check{"app-001": knownvalue.Float64Exact(8), "app-002": knownvalue.Float64Exact(6)})),
+			echoedJob(0, "application_id", knownvalue.StringExact("app-001")),
+			echoedJob(0, "assessment", knownvalue.ObjectPartial(map[string]knownvalue.Check{"verdict": knownvalue.StringExact("Strong.")})),
+			echoedJob(1, "application_id", knownvalue.StringExact("app-002")),
+			echoed("rejected_applications", knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				"application_id": knownvalue.StringExact("app-009"), "reason": knownvalue.StringExact("RESUME_CORRUPTED"),
+			})})),
+		},
+	})
+}
+
+func TestAccEphemeralBatchWithoutAssessments(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}}})
+	ephemeralTest(t, resource.TestStep{
+		Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(id, "include_assessments = false")...),
+		ConfigStateChecks: []statecheck.StateCheck{
+			echoedJob(0, "score", knownvalue.Float64Exact(8)),
+			echoedJob(0, "assessment", knownvalue.Null()),
+		},
+	})
+}
+
+// require_completed fails the open on a failed batch, naming the batch,
+// tenant, status, counts and the failed applications with their codes.
+func TestAccEphemeralBatchRequireCompletedFails(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{ID: "batch-bad", Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 8},
+		{ApplicationID: "app-002", Fail: true, ErrorCode: "RESUME_FETCH_FAILED", AfterPolls: 2},
+		{ApplicationID: "app-003", Fail: true, ErrorCode: "RESUME_ENCRYPTED"},
+	}})
+	ephemeralTest(t, resource.TestStep{
+		Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(id, "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),
+		ExpectError: regexp.MustCompile(`(?s)Nova scoring batch not completed.*require_completed\s+is\s+true,\s+but\s+scoring\s+batch\s+"batch-bad"\s+of\s+job\s+"job-123"\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+is\s+not\s+completed:\s+status\s+failed,\s+1\s+completed,\s+2\s+failed,\s+0\s+pending\s+of\s+3\s+jobs.*` +
+			`app-002:\s+RESUME_FETCH_FAILED\s+app-003:\s+RESUME_ENCRYPTED`),
+	})
+}
+
+// Without a wait, require_completed refuses a batch that is still scoring.
+func TestAccEphemeralBatchRequireCompletedPending(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{{ApplicationID: "app-001", AfterPolls: 1000}}})
+	ephemeralTest(t, resource.TestStep{
+		Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(id, "require_completed = true")...),
+		ExpectError: regexp.MustCompile(`(?s)status\s+pending,\s+0\s+completed,\s+0\s+failed,\s+1\s+pending\s+of\s+1\s+jobs.*wait_for_completion\s+=\s+true`),
+	})
+}
+
+// Failing steps come first: the framework's closing destroy opens the last
+// step's ephemeral resource again, since the echo provider's block uses it.
+
+// The wait and its timeout are the data source's: timeouts keeps the
+// data source's { read } shape.
+func TestAccEphemeralBatchWaits(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	done := seed(t, s, novafake.BatchSpec{ID: "slow", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 7, AfterPolls: 3}}})
+	stuck := seed(t, s, novafake.BatchSpec{ID: "stuck", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", AfterPolls: 1000}}})
+	wait := []string{"wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true"}
+	ephemeralTest(t,
+		resource.TestStep{
+			Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(stuck, append(wait, `timeouts = { read = "2s" }`)...)...),
+			ExpectError: regexp.MustCompile(`(?s)Timed out waiting for scoring batch to finish.*"stuck".*timeouts.read\s+is\s+2s`),
+		},
+		resource.TestStep{
+			Config:            ephemeralConfig(url, "nova_scoring_batch", batchArgs(done, wait...)...),
+			ConfigStateChecks: []statecheck.StateCheck{echoed("status", knownvalue.StringExact("completed")), echoed("pending_jobs", knownvalue.Int64Exact(0))},
+		},
+	)
+}
+
+func TestAccEphemeralScoringJob(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	seed(t, s, singleJobSpec())
+	job := func(app, id string, args ...string) []string {
+		return append([]string{`job_id = "job-123"`, fmt.Sprintf("application_id = %q", app), fmt.Sprintf("scoring_job_id = %q", id)}, args...)
+	}
+	ephemeralTest(t,
+		resource.TestStep{
+			Config: ephemeralConfig(url, "nova_scoring_job", job("app-002", "sj-002", "require_completed = true")...),
+			ExpectError: regexp.MustCompile(`(?s)Nova scoring job not completed.*scoring\s+job\s+"sj-002"\s+of\s+application\s+"app-002".*status\s+failed.*` +
+				`app-002:\s+RESUME_ENCRYPTED`),
+		},
+		resource.TestStep{
+			Config: ephemeralConfig(url, "nova_scoring_job", job("app-001", "sj-001", "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),
+			ConfigStateChecks: []statecheck.StateCheck{
+				echoed("status", knownvalue.StringExact("completed")),
+				echoed("score", knownvalue.Float64Exact(8)),
+				echoed("assessment", knownvalue.ObjectPartial(map[string]knownvalue.Check{"verdict": knownvalue.StringExact("Hire.")})),
+			},
+		},
+	)
+}
+
+// Provider readiness is checked as for data sources.
+func TestAccEphemeralBatchNeedsTenant(t *testing.T) {
+	t.Parallel()
+	_, url := fakeNova(t)
+	ephemeralTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
+provider "nova" {
+  api_key  = %q
+  base_url = %q
+}
+ephemeral "nova_scoring_batch" "test" {
+  job_id           = "job-123"
+  scoring_batch_id = "b"
+}
+provider "echo" {
+  data = ephemeral.nova_scoring_batch.test
+}
+resource "echo" "test" {}
+`, testKey, url),
+		ExpectError: regexp.MustCompile(`Nova tenant missing`),
+	})
+}
+
+func TestEphemeralUnsupported(t *testing.T) {
+	for _, c := range []struct {
+		version string
+		tofu    bool
+		want    string
+	}{
+		{"1.5.7", false, "support for ephemeral resources needs Terraform 1.10.0 or later; the CLI under test is Terraform 1.5.7"},
+		{"1.9.8", false, "needs Terraform 1.10.0"},
+		{"1.10.0-beta1", false, "needs Terraform 1.10.0"},
+		{"1.10.0", false, ""},
+		{"1.11.4", false, ""},
+		{"2.0.0", false, ""},
+		{"1.10.5", true, "needs OpenTofu 1.11.0"},
+		{"1.12.0", true, ""},
+	} {
+		got := ephemeralUnsupported(c.version, c.tofu)
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("ephemeralUnsupported(%s, tofu=%v) = %q, want %q", c.version, c.tofu, got, c.want)
+		}
+	}
+}
+
+// A large failed batch lists a bounded number of applications.
+func TestNotCompletedDiagnosticIsBounded(t *testing.T) {
+	var failed []failedApplication
+	for i := range maxListedFailures + 5 {
+		failed = append(failed, failedApplication{fmt.Sprintf("app-%03d", i), "RESUME_FETCH_FAILED"})
+	}
+	failed[0].errorCode = ""
+	tg := target{kind: "scoring batch", description: `scoring batch "b" of job "j"`, tenant: "t", environment: "sandbox"}
+	d := notCompletedDiagnostic(tg, readResult{finished: true, summary: "status failed"}, failed)
+	detail := d.Detail()
+	if got := strings.Count(detail, ": RESUME_FETCH_FAILED"); got != maxListedFailures-1 {
+		t.Errorf("%d applications listed with their code, want %d:\n%s", got, maxListedFailures-1, detail)
+	}
+	for _, want := range []string{"app-000: (none)", "app-019: RESUME_FETCH_FAILED", "... and 5 more", `in tenant "t" (sandbox)`} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	if strings.Contains(detail, "app-020") {
+		t.Errorf("listed past the bound:\n%s", detail)
+	}
+}
+
+// The data source's configuration warnings apply to the ephemeral resource.
+func TestEphemeralValidateConfigWarnsLikeDataSource(t *testing.T) {
+	e, ok := newScoringBatchEphemeral().(ephemeral.EphemeralResourceWithValidateConfig)
+	if !ok {
+		t.Fatal("the ephemeral resource does not validate its configuration")
+	}
+	s := ephemeralSchemaOf(t, e)
+	typ, ok := s.Type().TerraformType(t.Context()).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
+	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	vals["poll_interval"] = tftypes.NewValue(tftypes.String, "2s")
+	var resp ephemeral.ValidateConfigResponse
+	e.ValidateConfig(t.Context(), ephemeral.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, vals)}}, &resp)
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary() != "poll_interval without wait_for_completion" {
+		t.Errorf("diagnostics: %v", resp.Diagnostics)
+	}
+}

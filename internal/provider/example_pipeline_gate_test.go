@@ -1,0 +1,163 @@
+package provider
+
+import (
+	"cmp"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
+)
+
+// examples/pipeline-gate is the module users copy to gate a pipeline. These
+// tests run it the two ways a user does, under whichever CLI the suite runs
+// with, so that the compatibility matrix proves it on each: `terraform test`
+// with its mocks, and a plan against a Nova server (novafake), which also
+// proves its conditions on real, null-bearing provider values on every CLI,
+// including those too old for `terraform test`.
+
+const pipelineGateDir = "../../examples/pipeline-gate"
+
+// pipelineGateWorkspace copies the example module (with its tests and mocks)
+// into a temporary directory and returns it with the environment that runs
+// the CLI on the built provider through dev_overrides.
+func pipelineGateWorkspace(t *testing.T, env ...string) (tf, dir string, environ []string) {
+	t.Helper()
+	tf = terraformBinary(t)
+	bin := builtProvider(t)
+	root := t.TempDir()
+	dir = filepath.Join(root, "pipeline-gate")
+	if err := os.CopyFS(dir, os.DirFS(pipelineGateDir)); err != nil {
+		t.Fatal(err)
+	}
+	// Leftovers from running the CLI in the example directory by hand.
+	for _, leftover := range []string{".terraform", ".terraform.lock.hcl", "terraform.tfstate"} {
+		if err := os.RemoveAll(filepath.Join(dir, leftover)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc := filepath.Join(root, "terraformrc")
+	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
+	writeFile(t, rc, `provider_installation {
+  dev_overrides { "`+host+`/dweet/nova" = "`+bin+`" }
+  direct {}
+}
+`)
+	environ = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	return tf, dir, append(environ, env...)
+}
+
+func runIn(t *testing.T, tf, dir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), tf, append(args, "-no-color")...)
+	cmd.Dir = dir
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// Every run of the example's test file passes under the CLI under test:
+// Terraform reads tests/*.tftest.hcl (mocks from mocks/), OpenTofu the
+// generated tests/*.tofutest.hcl (mocks inline).
+func TestExamplePipelineGateMockedTests(t *testing.T) {
+	skipBelowTerraform(t, "1.7.0", "terraform test with mock_provider")
+	skipBelowOpenTofu(t, "1.8.0", "tofu test with mock_provider")
+	tf, dir, env := pipelineGateWorkspace(t)
+
+	// The number of runs the file declares: each must be reported as passed.
+	var runs int
+	err := filepath.WalkDir(filepath.Join(dir, "tests"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(path, ".tftest.hcl") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		runs += len(regexp.MustCompile(`(?m)^run "`).FindAll(b, -1))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	out, err := runIn(t, tf, dir, env, "test")
+	if err != nil {
+		t.Fatalf("test failed: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`Success! (\d+) passed, 0 failed`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no success summary:\n%s", out)
+	}
+	if passed, _ := strconv.Atoi(m[1]); passed != runs || runs < 5 {
+		t.Fatalf("%d runs passed, the test file declares %d:\n%s", passed, runs, out)
+	}
+}
+
+// The example gates real provider values the way its mocks say it does, on
+// every supported CLI: a failed job has no score and no completed_at, and
+// the gate reports it instead of failing on a null.
+func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
+	s, url := fakeNova(t)
+	completed := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 8.5},
+		{ApplicationID: "app-002", Score: 7},
+	}})
+	partiallyFailed := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 9},
+		{ApplicationID: "app-002", Fail: true, ErrorCode: "RESUME_FETCH_FAILED"},
+	}})
+	lowScore := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 9},
+		{ApplicationID: "app-002", Score: 4},
+	}})
+	pending := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 9},
+		{ApplicationID: "app-002", AfterPolls: 1_000_000},
+	}})
+	tf, dir, env := pipelineGateWorkspace(t,
+		"NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
+
+	for _, tc := range []struct {
+		name, batch string
+		args        []string
+		wantErr     string // a regexp; empty: the plan succeeds
+	}{
+		{"completed", completed, nil, ""},
+		// Read once: the batch, its completed_at and one job's score are null.
+		{"pending", pending, []string{"-var", "wait_for_completion=false"}, `Resource postcondition failed(?s:.*)Scoring\s+batch\s+` + pending +
+			`\s+is\s+not\s+finished\s+\(status\s+pending,\s+1\s+of\s+2\s+jobs\s+pending,\s+created\s+\d{4}-`},
+		{"partially failed", partiallyFailed, nil, `Resource postcondition failed(?s:.*)Scoring batch\s+` + partiallyFailed +
+			`\s+ended\s+failed:\s+1\s+of\s+2\s+jobs\s+failed;\s+failed\s+applications:\s+app-002\s+\(RESUME_FETCH_FAILED\)`},
+		{"low score", lowScore, nil, `Resource precondition failed(?s:.*)Not\s+deploying:\s+every\s+candidate\s+needs\s+a\s+score\s+of\s+at\s+least\s+7;\s+below\s+it:\s+\{"app-002":4\}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"plan", "-input=false", "-refresh=false",
+				"-var", "job_id=" + testJob, "-var", "scoring_batch_id=" + tc.batch}, tc.args...)
+			out, err := runIn(t, tf, dir, env, args...)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("plan failed: %v\n%s", err, out)
+				}
+				if !strings.Contains(out, "terraform_data.deploy will be created") {
+					t.Errorf("the deployment step is not planned:\n%s", out)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("plan succeeded, want %s:\n%s", tc.wantErr, out)
+			}
+			if !regexp.MustCompile(tc.wantErr).MatchString(out) {
+				t.Errorf("plan output does not match %s:\n%s", tc.wantErr, out)
+			}
+			if strings.Contains(out, "must not be null") || strings.Contains(out, "Invalid template interpolation") {
+				t.Errorf("a condition failed on a null instead of reporting the batch:\n%s", out)
+			}
+			if strings.Contains(out, "terraform_data.deploy will be created") {
+				t.Errorf("the deployment step is planned:\n%s", out)
+			}
+		})
+	}
+}
