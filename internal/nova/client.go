@@ -12,9 +12,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 )
 
 // Defaults, chosen from the API's documentation (nova-api.md §7, §10).
@@ -22,10 +19,6 @@ const (
 	DefaultBaseURL        = "https://embed.nova.dweet.com"
 	DefaultMaxRetries     = 3
 	DefaultRequestTimeout = 30 * time.Second
-	// DefaultReadRate stays just under Nova's read_and_ops bucket of 20
-	// requests per second per key, so that a configuration with hundreds of
-	// data sources paces itself instead of collecting 429s.
-	DefaultReadRate = 19.0
 	// DefaultMaxBodyBytes bounds memory on hostile responses. A batch holds
 	// at most 25 jobs (a few KiB each); 8 MiB leaves room for 1,000.
 	DefaultMaxBodyBytes int64 = 8 << 20
@@ -33,31 +26,44 @@ const (
 
 // Config configures a Client. Zero values take the defaults above.
 type Config struct {
-	BaseURL        string // with or without a trailing "/v1"
-	APIKey         string
-	UserAgent      string
-	MaxRetries     int // negative disables retries
-	RequestTimeout time.Duration
+	BaseURL   string // with or without a trailing "/v1"
+	APIKey    string
+	UserAgent string
+	// MaxRetries bounds the retries of 5xx answers, network errors and
+	// per-attempt timeouts; negative disables them. 429 answers are not
+	// counted: they are waited out until the context's deadline.
+	MaxRetries     int
+	RequestTimeout time.Duration // per attempt, from the pacer's grant
 	RetryWaitMin   time.Duration // first backoff, default 500ms
 	RetryWaitMax   time.Duration // backoff cap, default 30s
-	ReadRate       float64       // requests per second; negative disables pacing
-	MaxBodyBytes   int64
-	Logger         Logger
+	MaxRetryAfter  time.Duration // cap on one Retry-After wait, default MaxRetryAfter
+	// Pacer paces requests under Nova's per-key rate limit. Clients that
+	// share a key should share one (SharedPacer); nil gives the client a
+	// pacer of its own.
+	Pacer        *Pacer
+	MaxBodyBytes int64
+	Logger       Logger
 	// Transport replaces the network transport (tests, benchmarks). By
 	// default it is a clone of http.DefaultTransport, so HTTPS_PROXY and
 	// NO_PROXY apply.
 	Transport http.RoundTripper
 }
 
-// Client calls the Nova API. It is safe for concurrent use; one Client per
-// API key shares one rate limiter across every caller.
+// Client calls the Nova API. It is safe for concurrent use.
 type Client struct {
-	baseURL   string
-	apiKey    string
-	userAgent string
-	maxBody   int64
-	log       Logger
-	http      *retryablehttp.Client
+	baseURL    string
+	apiKey     string
+	userAgent  string
+	maxBody    int64
+	maxRetries int
+	timeout    time.Duration
+	waitMin    time.Duration
+	waitMax    time.Duration
+	// maxRetryAfter caps a single Retry-After wait.
+	maxRetryAfter time.Duration
+	log           Logger
+	pacer         *Pacer
+	http          *http.Client
 }
 
 // New validates cfg and builds a Client.
@@ -84,10 +90,6 @@ func New(cfg Config) (*Client, error) {
 		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		transport = t
 	}
-	limit := rate.Inf
-	if r := cmp.Or(cfg.ReadRate, DefaultReadRate); r > 0 {
-		limit = rate.Limit(r)
-	}
 	maxRetries := cfg.MaxRetries
 	switch {
 	case maxRetries == 0:
@@ -95,48 +97,34 @@ func New(cfg Config) (*Client, error) {
 	case maxRetries < 0:
 		maxRetries = 0
 	}
-
-	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{
-		Transport: &pacedTransport{base: transport, limiter: rate.NewLimiter(limit, 1), log: cfg.Logger},
-		Timeout:   cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
-		// Nova never redirects; a redirect would carry the API key elsewhere.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	pacer := cfg.Pacer
+	if pacer == nil {
+		pacer = NewPacer()
 	}
-	// retryablehttp's own logger has no context, so it could not reach
-	// tflog's per-request sink; our transport logs every attempt instead.
-	rc.Logger = nil
-	rc.RetryMax = maxRetries
-	rc.RetryWaitMin = cmp.Or(cfg.RetryWaitMin, 500*time.Millisecond)
-	rc.RetryWaitMax = cmp.Or(cfg.RetryWaitMax, 30*time.Second)
-	rc.CheckRetry = checkRetry
-	rc.Backoff = backoff
-	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-		if st := callStateFrom(req.Context()); st != nil {
-			st.attempt = attempt + 1
-		}
-	}
-	// After the last attempt, hand back the last response so that its body
-	// becomes an APIError instead of retryablehttp's generic "giving up".
-	rc.ErrorHandler = func(resp *http.Response, err error, attempts int) (*http.Response, error) {
-		if resp != nil && err == nil {
-			return resp, nil
-		}
-		if resp != nil && resp.Body != nil {
-			resp.Body.Close()
-		}
-		return nil, fmt.Errorf("after %d attempt(s): %w", attempts, err)
-	}
-
 	return &Client{
-		baseURL:   base,
-		apiKey:    cfg.APIKey,
-		userAgent: cfg.UserAgent,
-		maxBody:   cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
-		log:       cfg.Logger,
-		http:      rc,
+		baseURL:       base,
+		apiKey:        cfg.APIKey,
+		userAgent:     cfg.UserAgent,
+		maxBody:       cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
+		maxRetries:    maxRetries,
+		timeout:       cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
+		waitMin:       cmp.Or(cfg.RetryWaitMin, 500*time.Millisecond),
+		waitMax:       cmp.Or(cfg.RetryWaitMax, 30*time.Second),
+		maxRetryAfter: cmp.Or(cfg.MaxRetryAfter, MaxRetryAfter),
+		log:           cfg.Logger,
+		pacer:         pacer,
+		// No Timeout here: the per-attempt timeout starts when the
+		// pacer grants the turn (see attempt), not while queued.
+		http: &http.Client{
+			Transport: transport,
+			// Nova never redirects; a redirect would carry the API key elsewhere.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
 	}, nil
 }
+
+// Pacer returns the pacer this client's requests wait for.
+func (c *Client) Pacer() *Pacer { return c.pacer }
 
 // NormalizeBaseURL accepts the API root with or without "/v1" and a trailing
 // slash and returns it without either. Plain http is only allowed for
@@ -197,8 +185,7 @@ func (c *Client) get(ctx context.Context, tenant string, segments ...string) ([]
 		path.WriteString(pathSegment(s))
 	}
 
-	ctx, state := withCallState(ctx)
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, path.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, path.String(), nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("building request: %w", err)
 	}
@@ -210,30 +197,12 @@ func (c *Client) get(ctx context.Context, tenant string, segments ...string) ([]
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	// The body is read inside the attempt, so that a stall or a reset in
-	// the middle of it is retried like any other transient failure.
-	var body []byte
-	req.SetResponseHandler(func(resp *http.Response) error {
-		var readErr error
-		body, readErr = readCapped(resp.Body, c.maxBody)
-		return readErr
-	})
 
-	resp, err := c.http.Do(req)
+	resp, body, err := c.do(ctx, req)
 	if err != nil {
-		if state.lastStatus != 0 && errors.Is(err, context.DeadlineExceeded) {
-			return nil, "", fmt.Errorf("deadline reached while retrying (last answer HTTP %d): %w", state.lastStatus, err)
-		}
 		return nil, "", err
 	}
-	defer resp.Body.Close()
 	traceID := resp.Header.Get("X-Trace-Id")
-	if body == nil {
-		// The last attempt of an exhausted retry: its body was never read.
-		if body, err = readCapped(resp.Body, c.maxBody); err != nil {
-			return nil, traceID, err
-		}
-	}
 	logged := string(body)
 	if assessmentsRedacted(ctx) {
 		logged = redactAssessments(body)

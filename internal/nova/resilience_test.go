@@ -3,12 +3,19 @@ package nova
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -229,16 +236,266 @@ func TestPacingAvoidsRateLimit(t *testing.T) {
 	}
 }
 
-// A 429 from elsewhere (another client on the same key) pauses this client.
+// A 429 pauses the whole client, not only the read that drew it: a second
+// read that starts while the first waits out Retry-After is held too, so
+// that it does not spend a token Nova just said is not there.
 func TestRateLimitedAnswerPausesTheClient(t *testing.T) {
-	c, s, id := newTestClient(t, Config{RetryWaitMax: time.Millisecond})
-	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "1"})
-	start := time.Now()
+	limited := make(chan struct{})
+	var once sync.Once
+	c, s, id := newTestClient(t, Config{}, novafake.WithRequestHook(func(r novafake.Request) {
+		if r.Status == 429 {
+			once.Do(func() { close(limited) })
+		}
+	}))
+	// A first read teaches the client that the bucket has room, so that
+	// its own pacing would let the next reads go at once.
 	if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(start); took < 900*time.Millisecond {
-		t.Fatalf("retried after %v, before the 1s Nova asked for", took)
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "1"})
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	wg.Go(func() {
+		_, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
+		errs <- err
+	})
+	<-limited
+	// Give the client a moment to read the 429 (the hook runs on the
+	// server's side of the exchange).
+	time.Sleep(100 * time.Millisecond)
+	wg.Go(func() {
+		_, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
+		errs <- err
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := s.Requests()
+	var at429 time.Time
+	for _, r := range reqs {
+		if r.Status == 429 {
+			at429 = r.Time
+		} else if !at429.IsZero() {
+			if gap := r.Time.Sub(at429); gap < 900*time.Millisecond {
+				t.Errorf("a request went %v after the 429, inside the 1 s Nova asked for", gap)
+			}
+		}
+	}
+	if len(reqs) != 4 {
+		t.Errorf("%d requests, want 4 (one read, a 429, its retry, the second read)", len(reqs))
+	}
+}
+
+// A 429 is Nova saying "not now": it is waited out, and does not use up
+// max_retries, which bounds server and network errors.
+func TestRateLimitIsNotCountedAgainstMaxRetries(t *testing.T) {
+	c, s, id := newTestClient(t, Config{MaxRetries: -1})
+	for range 3 {
+		s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "0"})
+	}
+	if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err != nil {
+		t.Fatalf("three 429s with retries disabled: %v", err)
+	}
+	if n := len(s.Requests()); n != 4 {
+		t.Errorf("%d requests, want 4", n)
+	}
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 503})
+	if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err == nil {
+		t.Error("a 503 with retries disabled succeeded")
+	}
+}
+
+// 429s are waited out until the read's deadline, and then the error says
+// so, with Nova's last answer.
+func TestRateLimitUntilTheDeadline(t *testing.T) {
+	c, s, id := newTestClient(t, Config{})
+	for range 100 {
+		s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "0"})
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+	defer cancel()
+	_, err := c.GetScoringBatch(ctx, "job-1", id, testTenant)
+	var de *DeadlineError
+	var apiErr *APIError
+	if !errors.As(err, &de) || de.RateLimited < 2 || !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(err.Error(), "deadline") || !strings.Contains(err.Error(), "HTTP 429") {
+		t.Errorf("message %q", err)
+	}
+}
+
+// A Retry-After above the cap is clamped and said at Info, not slept.
+func TestRetryAfterIsCapped(t *testing.T) {
+	log := &captureLogger{}
+	c, s, id := newTestClient(t, Config{MaxRetryAfter: 100 * time.Millisecond, Logger: log})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 503, RetryAfter: "900"})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if _, err := c.GetScoringBatch(ctx, "job-1", id, testTenant); err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	all := strings.Join(log.lines, "\n")
+	if !strings.Contains(all, "INFO") || !strings.Contains(all, "retry_after:15m0s") || !strings.Contains(all, "cap:100ms") {
+		t.Errorf("no Info line about the clamp:\n%s", all)
+	}
+}
+
+// request_timeout bounds one attempt from when the pacer lets it go, not
+// from when the read was queued: a read held for a second behind another
+// read's 429, with a 300ms request_timeout and no retries, succeeds.
+func TestAttemptTimeoutStartsAtTheTurn(t *testing.T) {
+	limited := make(chan struct{})
+	var once sync.Once
+	c, s, id := newTestClient(t, Config{RequestTimeout: 300 * time.Millisecond, MaxRetries: -1}, novafake.WithRequestHook(func(r novafake.Request) {
+		if r.Status == 429 {
+			once.Do(func() { close(limited) })
+		}
+	}))
+	if _, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant); err != nil {
+		t.Fatal(err)
+	}
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 429, RetryAfter: "1"})
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = c.GetScoringBatch(t.Context(), "job-1", id, testTenant) })
+	<-limited
+	time.Sleep(100 * time.Millisecond) // the client reads the 429
+	start := time.Now()
+	_, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("a read queued for %v behind a 429, with a 300ms per-attempt timeout: %v", time.Since(start), err)
+	}
+}
+
+// An attempt cut off by request_timeout says so, with the setting's value.
+func TestAttemptTimeoutIsReportedAsSuch(t *testing.T) {
+	c, s, id := newTestClient(t, Config{RequestTimeout: 200 * time.Millisecond, MaxRetries: 1})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStallMidBody}, novafake.Fault{Kind: novafake.FaultStallMidBody})
+	_, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
+	var ate *AttemptTimeoutError
+	if !errors.As(err, &ate) || ate.Timeout != 200*time.Millisecond || ate.Attempts != 2 {
+		t.Fatalf("err = %#v", err)
+	}
+}
+
+// When the read's deadline ends while retrying, the error says so and names
+// the last answer, at once rather than after a pointless sleep.
+func TestDeadlineWhileRetryingNamesTheLastAnswer(t *testing.T) {
+	c, s, id := newTestClient(t, Config{RetryWaitMin: 5 * time.Second, RetryWaitMax: 5 * time.Second})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 503})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetScoringBatch(ctx, "job-1", id, testTenant)
+	var de *DeadlineError
+	var apiErr *APIError
+	if !errors.As(err, &de) || !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("took %v to give up on a backoff longer than the deadline", took)
+	}
+}
+
+// countingTransport counts the attempts that reach the network layer.
+type countingTransport struct {
+	base http.RoundTripper
+	n    atomic.Int32
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.base.RoundTrip(r)
+}
+
+// What no retry can mend fails at once; what can mend is retried.
+func TestPermanentTransportErrorsFailAtOnce(t *testing.T) {
+	t.Run("untrusted certificate", func(t *testing.T) {
+		var conns atomic.Int32
+		ts := httptest.NewUnstartedServer(novafake.New())
+		ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				conns.Add(1)
+			}
+		}
+		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+		ts.StartTLS()
+		t.Cleanup(ts.Close)
+		c, err := New(Config{BaseURL: ts.URL, APIKey: testKey, RetryWaitMin: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetScoringBatch(t.Context(), "job-1", "b", testTenant)
+		var perm *PermanentTransportError
+		if !errors.As(err, &perm) || IsTransient(err) || !strings.Contains(err.Error(), "certificate") {
+			t.Fatalf("err = %v", err)
+		}
+		if n := conns.Load(); n != 1 {
+			t.Errorf("%d TLS connections, want 1 (no retry)", n)
+		}
+	})
+	t.Run("invalid header value", func(t *testing.T) {
+		ts := httptest.NewServer(novafake.New())
+		t.Cleanup(ts.Close)
+		ct := &countingTransport{base: http.DefaultTransport}
+		c, err := New(Config{BaseURL: ts.URL, APIKey: testKey, Transport: ct, RetryWaitMin: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetScoringBatch(t.Context(), "job-1", "b", "acme\r\nX-Evil: 1")
+		var perm *PermanentTransportError
+		if !errors.As(err, &perm) || IsTransient(err) {
+			t.Fatalf("err = %v", err)
+		}
+		if n := ct.n.Load(); n != 1 {
+			t.Errorf("%d attempts, want 1", n)
+		}
+	})
+	t.Run("connection refused is retried", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		ct := &countingTransport{base: http.DefaultTransport}
+		c, err := New(Config{BaseURL: "http://" + addr, APIKey: testKey, Transport: ct, MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetScoringBatch(t.Context(), "job-1", "b", testTenant)
+		if err == nil || !IsTransient(err) || !strings.Contains(err.Error(), "after 3 attempt(s)") {
+			t.Fatalf("err = %v", err)
+		}
+		if n := ct.n.Load(); n != 3 {
+			t.Errorf("%d attempts, want 3", n)
+		}
+	})
+}
+
+func TestTransientTransportClassification(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{&net.OpError{Op: "read", Err: syscall.ECONNRESET}, true},
+		{io.ErrUnexpectedEOF, true},
+		{&net.DNSError{Err: "timeout", IsTimeout: true}, true},
+		{&net.DNSError{Err: "no such host", IsNotFound: true}, false},
+		{x509.UnknownAuthorityError{}, false},
+		{x509.HostnameError{Host: "x"}, false},
+		{errors.New(`unsupported protocol scheme "ftp"`), false},
+		{errors.New(`net/http: invalid header field value for "X-Tenant-Id"`), false},
+	} {
+		if got := transientTransport(tt.err); got != tt.want {
+			t.Errorf("transientTransport(%v) = %v, want %v", tt.err, got, tt.want)
+		}
 	}
 }
 
@@ -268,6 +525,9 @@ func (l *captureLogger) add(level, msg string, fields map[string]any) {
 	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, fields))
 }
 
+func (l *captureLogger) Info(_ context.Context, msg string, f map[string]any) {
+	l.add("INFO", msg, f)
+}
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("DEBUG", msg, f)
 }

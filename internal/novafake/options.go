@@ -29,9 +29,18 @@ func WithWrappedErrors() Option {
 
 // WithReadRateLimit enforces perSecond requests per API key on the
 // read_and_ops bucket (every GET), in fixed windows aligned to the clock's
-// wall-clock second. 0 disables enforcement.
+// wall-clock second, as Nova does: one bucket per key and environment (the
+// key's prefix names the environment), shared by all of the key's tenants.
+// 0 disables enforcement.
 func WithReadRateLimit(perSecond int) Option {
 	return func(s *Server) { s.cfg.readLimit = max(perSecond, 0) }
+}
+
+// WithoutRateLimitHeaders drops the X-RateLimit-* headers from every
+// response, as a proxy in front of Nova might; the limit is still enforced
+// and 429 answers keep their Retry-After.
+func WithoutRateLimitHeaders() Option {
+	return func(s *Server) { s.cfg.stripRateHeaders = true }
 }
 
 // WithAPIKeys restricts authentication to exactly these keys. The key prefix

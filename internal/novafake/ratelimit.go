@@ -101,6 +101,9 @@ func (s *Server) setHeaders(w http.ResponseWriter, x *exchange) {
 	}
 	h := w.Header()
 	h.Set("X-Trace-Id", x.traceID)
+	if s.cfg.stripRateHeaders {
+		return
+	}
 	h.Set("X-RateLimit-Bucket", x.rate.bucket)
 	h.Set("X-RateLimit-Limit", strconv.Itoa(x.rate.limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(x.rate.remaining))

@@ -3,6 +3,7 @@ package novafake
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,6 +50,25 @@ func TestRateLimitHeadersWhenUnlimited(t *testing.T) {
 	// Unauthenticated requests report the window without using it.
 	resp, _ := call{path: batchPath("j", "b"), noKey: true}.do(t, ts)
 	if resp.Header.Get("X-RateLimit-Remaining") != "20" || len(resp.Header.Get("X-Trace-Id")) != 32 {
+		t.Errorf("headers %v", resp.Header)
+	}
+}
+
+// Behind a proxy that strips the headers, the limit still holds and a 429
+// still says when to come back.
+func TestRateLimitHeadersStripped(t *testing.T) {
+	clock := newClock()
+	_, ts := start(t, WithClock(clock.Now), WithReadRateLimit(1), WithoutRateLimitHeaders())
+	resp, raw := get(t, ts, batchPath("j", "b"))
+	wantStatus(t, resp, raw, http.StatusNotFound)
+	resp, raw = get(t, ts, batchPath("j", "b"))
+	wantError(t, resp, raw, http.StatusTooManyRequests, "RATE_LIMITED")
+	for name := range resp.Header {
+		if strings.HasPrefix(name, "X-Ratelimit-") {
+			t.Errorf("header %s survived", name)
+		}
+	}
+	if resp.Header.Get("Retry-After") != "1" || len(resp.Header.Get("X-Trace-Id")) != 32 {
 		t.Errorf("headers %v", resp.Header)
 	}
 }

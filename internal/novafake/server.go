@@ -23,15 +23,17 @@ type Server struct {
 
 // config is fixed after New, so it is read without the lock.
 type config struct {
-	now          func() time.Time
-	style        StatusStyle
-	wrapped      bool
-	readLimit    int
-	apiKeys      map[string]bool // nil: any well-formed key authenticates
-	forbidden    map[string]bool
-	defaultPolls int
-	onRequest    func(Request)
-	logLimit     int
+	now       func() time.Time
+	style     StatusStyle
+	wrapped   bool
+	readLimit int
+	// stripRateHeaders drops X-RateLimit-* like a proxy might.
+	stripRateHeaders bool
+	apiKeys          map[string]bool // nil: any well-formed key authenticates
+	forbidden        map[string]bool
+	defaultPolls     int
+	onRequest        func(Request)
+	logLimit         int
 }
 
 // New returns an empty server.

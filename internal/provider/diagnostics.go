@@ -31,7 +31,22 @@ func (t target) where() string {
 func readErrorDiagnostic(t target, err error) diag.Diagnostic {
 	var apiErr *nova.APIError
 	var decErr *nova.DecodeError
+	var deadlineErr *nova.DeadlineError
+	var attemptErr *nova.AttemptTimeoutError
+	var permErr *nova.PermanentTransportError
 	switch {
+	case errors.As(err, &deadlineErr):
+		return deadlineDiagnostic(t, deadlineErr)
+	case errors.As(err, &attemptErr):
+		return diag.NewErrorDiagnostic("Nova did not answer within request_timeout",
+			fmt.Sprintf("Reading %s failed: %s.\n\nEach attempt may take the provider's request_timeout (%s), counted from when the request is sent; "+
+				"the provider retried max_retries times. Raise request_timeout in the provider \"nova\" block if Nova or your network is slow, "+
+				"or check the network path to Nova (base_url, HTTPS_PROXY/NO_PROXY).", t.where(), attemptErr, attemptErr.Timeout))
+	case errors.As(err, &permErr):
+		return diag.NewErrorDiagnostic("Could not reach Nova",
+			fmt.Sprintf("Reading %s failed: %s.\n\nThis is not retried, because repeating it cannot help: an untrusted or mismatched certificate "+
+				"(a proxy that intercepts TLS needs its CA in the system trust store or SSL_CERT_FILE), a request the HTTP client refuses to send, "+
+				"or a base_url it cannot use. Fix the setting or the network path, then run again.", t.where(), permErr))
 	case errors.As(err, &apiErr):
 		return apiErrorDiagnostic(t, apiErr)
 	case errors.As(err, &decErr):
@@ -48,6 +63,25 @@ func readErrorDiagnostic(t target, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Could not reach Nova",
 			fmt.Sprintf("Reading %s failed: %s.\n\nCheck the network path to Nova (base_url, HTTPS_PROXY/NO_PROXY) and retry.", t.where(), err))
 	}
+}
+
+// deadlineDiagnostic reports a read whose deadline ended while it was being
+// retried or waiting for its turn under the rate limit, with what Nova
+// said last.
+func deadlineDiagnostic(t target, e *nova.DeadlineError) diag.Diagnostic {
+	last := "no answer arrived"
+	if e.Last != nil {
+		last = "the last answer was: " + e.Last.Error()
+	}
+	advice := "Raise timeouts.read on the data source if Nova is slow to recover, or retry later."
+	if e.RateLimited > 0 {
+		advice = fmt.Sprintf("%d of the answers were 429 (rate limited): Nova's limit is per API key and environment, shared by every run, "+
+			"pipeline and machine that uses the key, and the provider waited its turn until the deadline. Give the read more time (timeouts.read), "+
+			"run fewer pipelines with this key at once, or ask Nova for a higher limit.", e.RateLimited)
+	}
+	return diag.NewErrorDiagnostic("Timed out reading from Nova",
+		fmt.Sprintf("Reading %s reached the read's deadline (timeouts.read, %s unless set) after %d attempt(s); %s.\n\n%s",
+			t.where(), defaultReadTimeout, e.Attempts, last, advice))
 }
 
 func apiErrorDiagnostic(t target, e *nova.APIError) diag.Diagnostic {
@@ -78,7 +112,8 @@ func apiErrorDiagnostic(t target, e *nova.APIError) diag.Diagnostic {
 		advice = fmt.Sprintf("Nova has no %s. %s", t.where(), t.notFound)
 	case e.StatusCode == http.StatusTooManyRequests:
 		summary = "Nova rate limit exceeded"
-		advice = "Nova kept answering 429 after the provider's retries. Reduce -parallelism, read fewer objects per run, or raise max_retries."
+		advice = "Nova answered 429 (rate limited). Its limit is per API key and environment, shared by every run, pipeline and machine that uses the key. " +
+			"Run fewer pipelines with this key at once, give the read more time (timeouts.read), or ask Nova for a higher limit."
 	case e.StatusCode >= 500:
 		summary = "Nova is failing"
 		advice = "Nova answered with a server error after the provider's retries. Retry later; if it persists, contact Nova support with the trace id."

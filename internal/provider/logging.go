@@ -21,6 +21,10 @@ func (a tflogAdapter) mask(ctx context.Context) context.Context {
 	return tflog.MaskAllFieldValuesStrings(ctx, a.secret)
 }
 
+func (a tflogAdapter) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(a.mask(ctx), msg, fields)
+}
+
 func (a tflogAdapter) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(a.mask(ctx), msg, fields)
 }

@@ -93,16 +93,20 @@ func (p *novaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried: HTTP 429, 500, 502, 503, 504, connection errors and timeouts; "+
-					"other errors are not retried. Backoff is exponential with jitter from 0.5 s to 30 s and honours `Retry-After`. Default %d; `0` disables retries.", nova.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error (`500`, `502`, `503`, `504`), a refused or reset connection, or a per-attempt timeout. "+
+					"Backoff is exponential with jitter from 0.5 s to 30 s and honours `Retry-After` (at most %s per wait). "+
+					"`429` (rate limited) answers are not counted here: they are waited out until the read's deadline (`timeouts.read`, default 20m), see *Rate limits and concurrent runs*. "+
+					"Errors that repeating cannot fix (other `4xx`, an untrusted certificate) fail at once. Default %d; `0` disables retries.", nova.MaxRetryAfter, nova.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Time limit for one HTTP attempt, as a Go duration such as `30s`. Default `%s`; at least `1s`.", nova.DefaultRequestTimeout),
-				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				Validators:          []validator.String{atLeastDuration(1e9)},
+				MarkdownDescription: fmt.Sprintf("Time limit for one HTTP attempt, as a Go duration such as `30s`. It starts when the request is sent, after any wait for its turn "+
+					"under Nova's rate limit, and covers reading the answer; an attempt that runs out is retried (`max_retries`). "+
+					"The whole read, retries and waits included, is bounded by the data source's `timeouts.read`. Default `%s`; at least `1s`.", nova.DefaultRequestTimeout),
+				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
+				Validators: []validator.String{atLeastDuration(1e9)},
 			},
 		},
 	}
@@ -167,7 +171,11 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		UserAgent:      p.userAgent(req.TerraformVersion),
 		MaxRetries:     maxRetries(cfg.MaxRetries),
 		RequestTimeout: durationOr(cfg.RequestTimeout, nova.DefaultRequestTimeout),
-		Logger:         tflogAdapter{secret: apiKey},
+		// Nova has one bucket per key and environment: every provider
+		// configuration (alias) in this process that uses the key paces
+		// with the same pacer.
+		Pacer:  nova.SharedPacer(baseURL, apiKey),
+		Logger: tflogAdapter{secret: apiKey},
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the Nova client", err.Error())

@@ -28,6 +28,10 @@ func checkAPIKey(key string) string {
 		return "must not be empty"
 	case strings.IndexFunc(key, unicode.IsSpace) >= 0:
 		return "must not contain whitespace (a copied key often carries a trailing newline)"
+	case strings.IndexFunc(key, unicode.IsControl) >= 0:
+		// Sent as a header, a control character would make every request
+		// fail (or, with CR/LF, split it); better said at plan time.
+		return "must not contain control characters"
 	case !strings.HasPrefix(key, "sk_test_") && !strings.HasPrefix(key, "sk_live_"):
 		return `must start with "sk_test_" (sandbox) or "sk_live_" (production)`
 	case len(key) == len("sk_test_"):
@@ -47,7 +51,7 @@ func keyEnvironment(key string) string {
 type apiKeyValidator struct{}
 
 func (apiKeyValidator) Description(context.Context) string {
-	return `must start with "sk_test_" or "sk_live_" and contain no whitespace`
+	return `must start with "sk_test_" or "sk_live_" and contain no whitespace or control characters`
 }
 
 func (v apiKeyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }

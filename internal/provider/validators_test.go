@@ -10,7 +10,8 @@ import (
 )
 
 func TestAPIKeyValidatorNeverEchoesTheKey(t *testing.T) {
-	for _, key := range []string{"live_SECRETMATERIAL", "sk_test_SECRET MATERIAL", "sk_test_SECRETMATERIAL\n", "SECRETMATERIAL", "sk_test_"} {
+	for _, key := range []string{"live_SECRETMATERIAL", "sk_test_SECRET MATERIAL", "sk_test_SECRETMATERIAL\n", "SECRETMATERIAL", "sk_test_",
+		"sk_test_SECRET\x00MATERIAL", "sk_test_SECRET\x7fMATERIAL", "sk_test_SECRET\x1b[2JMATERIAL"} {
 		var resp validator.StringResponse
 		apiKeyValidator{}.ValidateString(t.Context(), validator.StringRequest{
 			Path: path.Root("api_key"), ConfigValue: types.StringValue(key),

@@ -107,14 +107,11 @@ func wait[T any](ctx context.Context, p poller, read func(context.Context) (T, e
 }
 
 // isTransient reports whether a failed read may succeed if repeated: Nova
-// said so, the response could not be read, or the network failed. A 4xx
-// other than 429 is the caller's mistake and will not mend itself.
+// said so, the response could not be read, or the network failed in a way
+// that can mend. A 4xx other than 429, an untrusted certificate or a request
+// Go refuses to send will not mend itself (nova.IsTransient).
 func isTransient(err error) bool {
-	var apiErr *nova.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.Retryable
-	}
-	return true
+	return nova.IsTransient(err)
 }
 
 func retryAfter(err error) time.Duration {

@@ -39,7 +39,7 @@ func main() {
 
 type config struct {
 	listen, addrFile, seed, statusStyle string
-	wrappedErrors, quiet                bool
+	wrappedErrors, quiet, stripHeaders  bool
 	readRateLimit, defaultPolls         int
 }
 
@@ -53,6 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.statusStyle, "status-style", "lower", "status spelling: lower (GEN-C/D), upper (GEN-B) or missing (GEN-D sample)")
 	fs.BoolVar(&c.wrappedErrors, "wrapped-errors", false, `use the GEN-A error shape {"error":{...}}`)
 	fs.IntVar(&c.readRateLimit, "read-rate-limit", 0, "GET requests per second per API key before 429 (0: unlimited)")
+	fs.BoolVar(&c.stripHeaders, "strip-ratelimit-headers", false, "drop the X-RateLimit-* headers, as a proxy might (the limit is still enforced)")
 	fs.IntVar(&c.defaultPolls, "default-polls", 2, "GETs after which a POSTed batch's jobs finish")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log each request")
 	if err := fs.Parse(args); err != nil {
@@ -94,6 +95,9 @@ func (c config) serverOptions(stderr io.Writer) ([]novafake.Option, error) {
 	}
 	if c.wrappedErrors {
 		opts = append(opts, novafake.WithWrappedErrors())
+	}
+	if c.stripHeaders {
+		opts = append(opts, novafake.WithoutRateLimitHeaders())
 	}
 	if !c.quiet {
 		logger := log.New(stderr, "novafake: ", log.LstdFlags|log.Lmicroseconds)

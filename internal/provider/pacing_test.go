@@ -1,0 +1,132 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
+)
+
+// configure runs the provider's Configure with the given attributes set
+// (the others null), as Terraform does for each provider block.
+func configure(t *testing.T, attrs map[string]string) *providerData {
+	t.Helper()
+	ctx := t.Context()
+	p := New("test")()
+	var sresp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
+	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
+	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+		if v, ok := attrs[name]; ok {
+			vals[name] = tftypes.NewValue(at, v)
+		}
+	}
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	data, ok := resp.DataSourceData.(*providerData)
+	if !ok || data.client == nil {
+		t.Fatalf("no client configured: %#v", resp.DataSourceData)
+	}
+	return data
+}
+
+// Two provider blocks (aliases) with the same key share one pacer, because
+// Nova has one bucket per key and environment; another key has its own.
+func TestProviderAliasesWithOneKeyShareThePacer(t *testing.T) {
+	const base = "https://nova.example.com"
+	a := configure(t, map[string]string{"api_key": "sk_test_alias_shared_0001", "tenant_id": "acme", "base_url": base})
+	b := configure(t, map[string]string{"api_key": "sk_test_alias_shared_0001", "tenant_id": "globex", "base_url": base + "/v1"})
+	c := configure(t, map[string]string{"api_key": "sk_test_alias_other_0002", "tenant_id": "acme", "base_url": base})
+	if a.client == b.client {
+		t.Fatal("the two blocks share a client; only the pacer should be shared")
+	}
+	if a.client.Pacer() != b.client.Pacer() {
+		t.Error("two provider blocks with the same key pace separately; Nova counts them against one bucket")
+	}
+	if a.client.Pacer() == c.client.Pacer() {
+		t.Error("another key shares the pacer")
+	}
+}
+
+func TestIsTransient(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{&nova.APIError{StatusCode: 503, Retryable: true}, true},
+		{&nova.APIError{StatusCode: 404}, false},
+		{&nova.PermanentTransportError{Err: errors.New("x509: certificate signed by unknown authority")}, false},
+		{&nova.AttemptTimeoutError{Timeout: time.Second, Attempts: 4, Err: context.DeadlineExceeded}, true},
+		{errors.New("read: connection reset by peer"), true},
+	} {
+		if got := isTransient(tt.err); got != tt.want {
+			t.Errorf("isTransient(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+// Each timeout names the setting that ran out, and what Nova said last.
+func TestTimeoutDiagnosticsNameTheSetting(t *testing.T) {
+	tg := target{kind: "scoring batch", description: `scoring batch "b1" of job "job-1"`, tenant: "acme", environment: "sandbox"}
+	last := &nova.APIError{StatusCode: 429, Code: "RATE_LIMITED", Message: "Rate limit exceeded.", TraceID: "abc123"}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want []string
+		not  []string
+	}{
+		{
+			name: "deadline while rate limited",
+			err:  &nova.DeadlineError{Attempts: 40, RateLimited: 39, Last: last, Err: context.DeadlineExceeded},
+			want: []string{"Timed out reading from Nova", "timeouts.read", "40 attempt(s)", "HTTP 429 RATE_LIMITED", "39 of the answers were 429", "shared by every run"},
+			not:  []string{"request_timeout", "max_retries"},
+		},
+		{
+			name: "deadline while retrying a server error",
+			err:  &nova.DeadlineError{Attempts: 3, Last: &nova.APIError{StatusCode: 503, Code: "SERVICE_UNAVAILABLE"}, Err: context.DeadlineExceeded},
+			want: []string{"timeouts.read", "HTTP 503 SERVICE_UNAVAILABLE"},
+			not:  []string{"request_timeout"},
+		},
+		{
+			name: "per-attempt timeout",
+			err:  &nova.AttemptTimeoutError{Timeout: 30 * time.Second, Attempts: 4, Err: context.DeadlineExceeded},
+			want: []string{"request_timeout", "30s", "max_retries"},
+			not:  []string{"timeouts.read"},
+		},
+		{
+			name: "untrusted certificate",
+			err:  &nova.PermanentTransportError{Err: errors.New("tls: failed to verify certificate: x509: certificate signed by unknown authority")},
+			want: []string{"Could not reach Nova", "not retried", "certificate", "SSL_CERT_FILE"},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := readErrorDiagnostic(tg, tt.err)
+			text := d.Summary() + "\n" + d.Detail()
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("diagnostic lacks %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(text, w) {
+					t.Errorf("diagnostic names %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
