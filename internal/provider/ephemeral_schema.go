@@ -17,7 +17,9 @@ import (
 // Flat attributes convert with a plain Go conversion: the structs have the
 // same fields, and if a framework release made them differ the build would
 // fail here instead of an attribute quietly losing a setting. Nested ones
-// hold the other package's types and are rebuilt field by field.
+// hold the other package's types and are rebuilt field by field; only the
+// nested kinds this provider uses are converted, and any other is refused
+// (TestEphemeralSchemasMatchDataSources would then fail).
 
 // ephemeralSchema derives an ephemeral resource's schema from a data
 // source's.
@@ -94,28 +96,6 @@ func ephemeralAttribute(a dsschema.Attribute) (schema.Attribute, error) {
 			return nil, err
 		}
 		return schema.ListNestedAttribute{
-			NestedObject: obj, CustomType: a.CustomType,
-			Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-			Description: a.Description, MarkdownDescription: a.MarkdownDescription, DeprecationMessage: a.DeprecationMessage,
-			Validators: a.Validators,
-		}, nil
-	case dsschema.SetNestedAttribute:
-		obj, err := ephemeralObject(a.NestedObject)
-		if err != nil {
-			return nil, err
-		}
-		return schema.SetNestedAttribute{
-			NestedObject: obj, CustomType: a.CustomType,
-			Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-			Description: a.Description, MarkdownDescription: a.MarkdownDescription, DeprecationMessage: a.DeprecationMessage,
-			Validators: a.Validators,
-		}, nil
-	case dsschema.MapNestedAttribute:
-		obj, err := ephemeralObject(a.NestedObject)
-		if err != nil {
-			return nil, err
-		}
-		return schema.MapNestedAttribute{
 			NestedObject: obj, CustomType: a.CustomType,
 			Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
 			Description: a.Description, MarkdownDescription: a.MarkdownDescription, DeprecationMessage: a.DeprecationMessage,

@@ -156,8 +156,6 @@ func TestEphemeralSchemaConvertsEveryAttributeKind(t *testing.T) {
 		"object":  dsschema.ObjectAttribute{Computed: true, AttributeTypes: obj.AttrTypes},
 		"single":  dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: "single", Attributes: nested},
 		"lnested": dsschema.ListNestedAttribute{Computed: true, NestedObject: dsschema.NestedAttributeObject{Attributes: nested}},
-		"snested": dsschema.SetNestedAttribute{Computed: true, NestedObject: dsschema.NestedAttributeObject{Attributes: nested}},
-		"mnested": dsschema.MapNestedAttribute{Computed: true, NestedObject: dsschema.NestedAttributeObject{Attributes: nested}},
 	}}
 	e, err := ephemeralSchema(ds)
 	if err != nil {
