@@ -76,16 +76,6 @@ func describe(v reflect.Value) string {
 	return fmt.Sprintf("%v", v.Interface())
 }
 
-func dataSourceSchema(t *testing.T, ds datasource.DataSource) dsschema.Schema {
-	t.Helper()
-	var resp datasource.SchemaResponse
-	ds.Schema(t.Context(), datasource.SchemaRequest{}, &resp)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	return resp.Schema
-}
-
 func ephemeralSchemaOf(t *testing.T, e ephemeral.EphemeralResource) schema.Schema {
 	t.Helper()
 	var resp ephemeral.SchemaResponse
@@ -111,7 +101,7 @@ func TestEphemeralSchemasMatchDataSources(t *testing.T) {
 		{newScoringJobDataSource(), newScoringJobEphemeral()},
 	} {
 		want, got := map[string]map[string]string{}, map[string]map[string]string{}
-		attributeFacts("", dataSourceSchema(t, c.ds).Attributes, want)
+		attributeFacts("", schemaOf(t, c.ds).Attributes, want)
 		attributeFacts("", ephemeralSchemaOf(t, c.e).Attributes, got)
 		if _, ok := got["require_completed"]; !ok {
 			t.Errorf("%T has no require_completed", c.e)
