@@ -74,8 +74,8 @@ func TestIsTransient(t *testing.T) {
 		{&nova.AttemptTimeoutError{Timeout: time.Second, Attempts: 4, Err: context.DeadlineExceeded}, true},
 		{errors.New("read: connection reset by peer"), true},
 	} {
-		if got := isTransient(tt.err); got != tt.want {
-			t.Errorf("isTransient(%v) = %v, want %v", tt.err, got, tt.want)
+		if got := nova.IsTransient(tt.err); got != tt.want {
+			t.Errorf("nova.IsTransient(%v) = %v, want %v", tt.err, got, tt.want)
 		}
 	}
 }

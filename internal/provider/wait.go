@@ -84,7 +84,7 @@ func wait[T any](ctx context.Context, p poller, read func(context.Context) (T, e
 			}
 		case ctx.Err() != nil:
 			return last, fail(ctx.Err(), polls, lastErr)
-		case !isTransient(err):
+		case !nova.IsTransient(err):
 			return last, err
 		default:
 			lastErr = err
@@ -104,14 +104,6 @@ func wait[T any](ctx context.Context, p poller, read func(context.Context) (T, e
 			return last, fail(ctx.Err(), polls, lastErr)
 		}
 	}
-}
-
-// isTransient reports whether a failed read may succeed if repeated: Nova
-// said so, the response could not be read, or the network failed in a way
-// that can mend. A 4xx other than 429, an untrusted certificate or a request
-// Go refuses to send will not mend itself (nova.IsTransient).
-func isTransient(err error) bool {
-	return nova.IsTransient(err)
 }
 
 func retryAfter(err error) time.Duration {
