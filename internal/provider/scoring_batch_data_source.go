@@ -44,7 +44,7 @@ func newScoringBatchDataSource() datasource.DataSource {
 				finished: b.Status.Finished(),
 				summary:  fmt.Sprintf("status %s, %d completed, %d failed, %d pending of %d jobs", b.Status, b.CompletedJobs, b.FailedJobs, b.PendingJobs, b.TotalJobs),
 				fields: map[string]any{
-					"scoring_batch_id": deref(b.ID), "status": string(b.Status), "total_jobs": b.TotalJobs, "completed_jobs": b.CompletedJobs,
+					"scoring_batch_id": apiText(b.ID), "status": string(b.Status), "total_jobs": b.TotalJobs, "completed_jobs": b.CompletedJobs,
 					"failed_jobs": b.FailedJobs, "pending_jobs": b.PendingJobs, "trace_id": r.TraceID,
 				},
 				warnings: r.Warnings,
@@ -118,7 +118,6 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 	}
 
 	jobs := make([]tftypes.Value, len(r.ScoringJobs))
-	scores := make(map[string]tftypes.Value)
 	for i := range r.ScoringJobs {
 		j := &r.ScoringJobs[i]
 		values, err := scoringJobValues(j, includeAssessments, assessmentType)
@@ -128,9 +127,11 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 		if err != nil {
 			return nil, fmt.Errorf("scoring_jobs[%d]: %w", i, err)
 		}
-		if j.Status == nova.StatusCompleted && j.Score != nil && j.ApplicationID != nil {
-			scores[*j.ApplicationID] = tfNumberPtr(j.Score)
-		}
+	}
+	lowest, _ := r.Scores()
+	scores := make(map[string]tftypes.Value, len(lowest))
+	for app, score := range lowest {
+		scores[app] = tfNumber(score)
 	}
 	rejected := make([]tftypes.Value, len(r.RejectedApplications))
 	for i, ra := range r.RejectedApplications {
