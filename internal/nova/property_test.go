@@ -48,9 +48,9 @@ func FuzzBatchRule(f *testing.F) {
 // genJob and genBatch are an answer as generated: JSON values exactly as
 // they go on the wire (nil: the field is left out).
 type genJob struct {
-	app                                         string
-	status, errorCode                           any
-	score                                       any
+	app                                        string
+	status, errorCode                          any
+	score                                      any
 	queuedAt, startedAt, completedAt, failedAt any
 }
 
