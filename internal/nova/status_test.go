@@ -147,7 +147,7 @@ func TestNormalizeJobStatus(t *testing.T) {
 		{"FAILED", ScoringJob{APIStatus: ptr("FAILED")}, StatusFailed, false},
 		{"missing with failedAt", ScoringJob{FailedAt: mustTimestamp(t, "2025-12-14T10:31:20Z")}, StatusFailed, false},
 		{"missing with errorCode", ScoringJob{ErrorCode: ptr("RESUME_FETCH_FAILED")}, StatusFailed, false},
-		{"missing with completedAt and a score", ScoringJob{CompletedAt: mustTimestamp(t, "2025-12-14T10:31:20Z"), Score: ptr(7.0)}, StatusCompleted, false},
+		{"missing with completedAt and a score", ScoringJob{CompletedAt: mustTimestamp(t, "2025-12-14T10:31:20.5+02:00"), Score: ptr(7.0)}, StatusCompleted, false},
 		{"missing with completedAt, no score", ScoringJob{CompletedAt: mustTimestamp(t, "2025-12-14T10:31:20Z")}, StatusPending, false},
 		{"missing with a score only", ScoringJob{Score: ptr(7.0)}, StatusPending, false},
 		{"missing with nothing", ScoringJob{}, StatusPending, false},

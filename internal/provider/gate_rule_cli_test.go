@@ -199,7 +199,7 @@ func TestCLIImpossibleAnswersDoNotOpenGates(t *testing.T) {
 		{name: "application listed twice keeps its lowest score", config: batchOutputs,
 			body: batchBody(obj{"status": "completed", "totalJobs": 2, "completedJobs": 2, "failedJobs": 0},
 				job("app-001", scored(3)), job("app-001", scored(9))),
-			want: []string{`app-001 = 3`, `applications listed more than once: "app-001"; scores keeps the lowest score`},
+			want:    []string{`app-001 = 3`, `applications listed more than once: "app-001"; scores keeps the lowest score`},
 			wantNot: []string{`app-001 = 9`}},
 	})
 }
