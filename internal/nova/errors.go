@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // APIError is a response from Nova with an HTTP status outside 2xx. It keeps
@@ -116,11 +115,11 @@ func ParseError(statusCode int, header http.Header, body []byte, now time.Time) 
 	e := &APIError{
 		StatusCode: statusCode,
 		Retryable:  retryableStatus(statusCode),
-		TraceID:    header.Get("X-Trace-Id"),
+		TraceID:    Sanitize(header.Get("X-Trace-Id"), ShortText),
 	}
 	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
 	if statusCode >= 300 && statusCode <= 399 {
-		e.Location = truncate(cleanText(header.Get("Location")), 256)
+		e.Location = Sanitize(header.Get("Location"), 256)
 	}
 
 	fields := decodeErrorFields(body)
@@ -128,23 +127,23 @@ func ParseError(statusCode int, header http.Header, body []byte, now time.Time) 
 		e.Message = describeForeignBody(header.Get("Content-Type"), body)
 		return e
 	}
-	e.Code = truncate(cleanText(fields.Code), 64)
-	e.Message = truncate(cleanText(fields.Message), 1024)
+	e.Code = Sanitize(fields.Code, ShortText)
+	e.Message = Sanitize(fields.Message, LongText)
 	if fields.Retryable != nil {
 		e.Retryable = *fields.Retryable
 	}
 	if e.TraceID == "" {
 		e.TraceID = cmp.Or(fields.TraceID, fields.RequestID)
 	}
-	e.TraceID = truncate(cleanText(e.TraceID), 128)
+	e.TraceID = Sanitize(e.TraceID, ShortText)
 	for i, d := range fields.Details {
 		if i == 10 {
 			break
 		}
 		e.Details = append(e.Details, ErrorDetail{
-			Field:   truncate(cleanText(d.Field), 128),
-			Code:    truncate(cleanText(d.Code), 64),
-			Message: truncate(cleanText(d.Message), 512),
+			Field:   Sanitize(d.Field, ShortText),
+			Code:    Sanitize(d.Code, ShortText),
+			Message: Sanitize(d.Message, 512),
 		})
 	}
 	return e
@@ -162,23 +161,10 @@ func describeForeignBody(contentType string, body []byte) string {
 	if m := htmlTitle.FindStringSubmatch(snippet); m != nil {
 		snippet = m[1]
 	}
-	snippet = truncate(strings.Join(strings.Fields(cleanText(snippet)), " "), 200)
+	snippet = Sanitize(strings.Join(strings.Fields(Sanitize(snippet, len(snippet))), " "), 200)
+	contentType = Sanitize(contentType, ShortText)
 	if contentType == "" {
 		contentType = "no content type"
 	}
 	return fmt.Sprintf("the response was not a Nova error (%s): %s", contentType, snippet)
-}
-
-// cleanText drops control characters so that a hostile body cannot rewrite a
-// terminal or forge log lines.
-func cleanText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			if r == '\n' || r == '\t' {
-				return ' '
-			}
-			return -1
-		}
-		return r
-	}, s)
 }

@@ -17,57 +17,77 @@ func jobsWith(statuses ...Status) []ScoringJob {
 	return jobs
 }
 
-func TestNormalizeBatchStatus(t *testing.T) {
+func sent(total, completed, failed int64) SentCounts {
+	return SentCounts{&total, &completed, &failed}
+}
+
+// Examples of the rule, one per branch; the property test (property_test.go)
+// checks it over generated answers.
+func TestDecideBatch(t *testing.T) {
 	const p, c, f = StatusPending, StatusCompleted, StatusFailed
 	tests := []struct {
 		name   string
 		raw    *string
-		counts Counts
+		counts SentCounts
 		jobs   []ScoringJob
 		want   Status
 		warn   bool
 	}{
-		{"GEN-C/D pending", ptr("pending"), Counts{2, 1, 0}, nil, p, false},
-		{"GEN-C/D completed", ptr("completed"), Counts{2, 2, 0}, nil, c, false},
-		{"GEN-C/D failed", ptr("failed"), Counts{2, 1, 1}, nil, f, false},
-		{"GEN-B PENDING", ptr("PENDING"), Counts{2, 0, 0}, nil, p, false},
-		{"GEN-B IN_PROGRESS wins over counters that look done", ptr("IN_PROGRESS"), Counts{2, 2, 0}, jobsWith(c, c), p, false},
-		{"GEN-B COMPLETED", ptr("COMPLETED"), Counts{2, 2, 0}, nil, c, false},
-		{"GEN-B PARTIAL_FAILURE", ptr("PARTIAL_FAILURE"), Counts{3, 2, 1}, nil, f, false},
-		{"GEN-B FAILED", ptr("FAILED"), Counts{2, 0, 2}, nil, f, false},
-		{"GEN-A processing", ptr("processing"), Counts{2, 1, 0}, nil, p, false},
-		{"GEN-A completed with failures is failed", ptr("completed"), Counts{2, 1, 1}, nil, f, false},
-		{"completed with a failed listed job is failed", ptr("completed"), Counts{2, 2, 0}, jobsWith(c, f), f, false},
-		{"completed while jobs are pending: the API wins, with a warning", ptr("completed"), Counts{2, 1, 0}, jobsWith(c, p), c, true},
-		{"queued", ptr("Queued"), Counts{1, 0, 0}, nil, p, false},
-		{"mixed case and spaces", ptr(" In_Progress "), Counts{1, 0, 0}, nil, p, false},
-		{"missing, unfinished", nil, Counts{3, 1, 1}, nil, p, false},
-		{"missing, all completed", nil, Counts{3, 3, 0}, nil, c, false},
-		{"missing, finished with failures", nil, Counts{3, 2, 1}, nil, f, false},
+		{"GEN-C/D pending", ptr("pending"), sent(2, 1, 0), nil, p, false},
+		{"GEN-C/D completed", ptr("completed"), sent(2, 2, 0), nil, c, false},
+		{"GEN-C/D failed", ptr("failed"), sent(2, 1, 1), nil, f, false},
+		{"GEN-B PENDING", ptr("PENDING"), sent(2, 0, 0), nil, p, false},
+		{"GEN-B IN_PROGRESS wins over counters that look done", ptr("IN_PROGRESS"), sent(2, 2, 0), jobsWith(c, c), p, false},
+		{"GEN-B COMPLETED", ptr("COMPLETED"), sent(2, 2, 0), nil, c, false},
+		{"GEN-B PARTIAL_FAILURE", ptr("PARTIAL_FAILURE"), sent(3, 2, 1), nil, f, false},
+		{"GEN-B FAILED", ptr("FAILED"), sent(2, 0, 2), nil, f, false},
+		{"GEN-A processing", ptr("processing"), sent(2, 1, 0), nil, p, false},
+		{"GEN-A completed with failures is failed", ptr("completed"), sent(2, 1, 1), nil, f, false},
+		{"completed with a failed listed job is failed", ptr("completed"), sent(2, 2, 0), jobsWith(c, f), f, false},
+		{"completed while jobs are pending is a contradiction: pending", ptr("completed"), sent(2, 1, 0), jobsWith(c, p), p, true},
+		{"COMPLETED while counters show work left: pending", ptr("COMPLETED"), sent(3, 1, 0), nil, p, true},
+		{"FAILED while counters show work left: pending", ptr("FAILED"), sent(3, 1, 1), nil, p, true},
+		{"queued", ptr("Queued"), sent(1, 0, 0), nil, p, false},
+		{"mixed case and spaces", ptr(" In_Progress "), sent(1, 0, 0), nil, p, false},
+		{"missing, unfinished", nil, sent(3, 1, 1), nil, p, false},
+		{"missing, all completed", nil, sent(3, 3, 0), nil, c, false},
+		{"missing, finished with failures", nil, sent(3, 2, 1), nil, f, false},
 		// The GEN-D sample has no status; counters can be zero while a batch
 		// is set up. Nothing shows that it finished.
-		{"missing, no counters, no jobs", nil, Counts{}, nil, p, true},
-		{"missing, zero counters, a listed job pending", nil, Counts{}, jobsWith(p), p, false},
-		{"missing, counters done, a listed job pending", nil, Counts{2, 2, 0}, jobsWith(c, p), p, false},
-		{"missing, zero counters, listed jobs all completed", nil, Counts{}, jobsWith(c, c), c, false},
-		{"missing, zero counters, a listed job failed", nil, Counts{}, jobsWith(c, f), f, false},
-		{"unknown, unfinished", ptr("paused"), Counts{3, 1, 0}, nil, p, true},
-		{"unknown, finished", ptr("archived"), Counts{3, 3, 0}, nil, c, true},
-		{"unknown, no evidence", ptr("archived"), Counts{}, nil, p, true},
-		{"empty string is unknown", ptr(""), Counts{1, 0, 0}, nil, p, true},
-		{"hostile counters cannot wrap into done", nil, Counts{math.MaxInt64, math.MaxInt64, 1}, nil, f, false},
-		{"hostile negative counters cannot wrap into pending", nil, Counts{math.MinInt64, math.MinInt64, math.MinInt64}, jobsWith(c), c, false},
+		{"missing, no counters, no jobs", nil, SentCounts{}, nil, p, true},
+		{"missing, zero counters, no jobs", nil, sent(0, 0, 0), nil, p, true},
+		{"missing, zero counters below the listed jobs, one pending", nil, sent(0, 0, 0), jobsWith(p), p, true},
+		{"missing, counters done, a listed job pending", nil, sent(2, 2, 0), jobsWith(c, p), p, false},
+		{"missing, no counters, listed jobs all completed", nil, SentCounts{}, jobsWith(c, c), c, false},
+		{"missing, no counters, a listed job failed", nil, SentCounts{}, jobsWith(c, f), f, false},
+		{"missing, only a total above the listed jobs", nil, SentCounts{Total: ptr[int64](5)}, jobsWith(c, c), p, false},
+		{"impossible counters are no evidence: 5 total, 7 completed, -2 failed, 2 listed", ptr("COMPLETED"), sent(5, 7, -2), jobsWith(c, c), p, true},
+		{"unknown, unfinished", ptr("paused"), sent(3, 1, 0), nil, p, true},
+		{"unknown, finished", ptr("archived"), sent(3, 3, 0), nil, c, true},
+		{"unknown, no evidence", ptr("archived"), SentCounts{}, nil, p, true},
+		{"empty string is unknown", ptr(""), sent(1, 0, 0), nil, p, true},
+		{"hostile counters cannot wrap into done", nil, sent(math.MaxInt64, math.MaxInt64, 1), nil, p, true},
+		{"hostile negative counters are no evidence", nil, sent(math.MinInt64, math.MinInt64, math.MinInt64), jobsWith(c), c, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, warnings := NormalizeBatchStatus(tt.raw, tt.counts, tt.jobs)
-			if got != tt.want {
-				t.Errorf("status = %q, want %q", got, tt.want)
+			d := DecideBatch(tt.raw, tt.counts, tt.jobs)
+			if d.Status != tt.want {
+				t.Errorf("status = %q, want %q", d.Status, tt.want)
 			}
-			if (len(warnings) > 0) != tt.warn {
-				t.Errorf("warnings = %q, want a warning: %v", warnings, tt.warn)
+			if (len(d.Warnings) > 0) != tt.warn {
+				t.Errorf("warnings = %q, want a warning: %v", d.Warnings, tt.warn)
 			}
 		})
+	}
+}
+
+// The issue's wording: one warning that names the contradiction.
+func TestDecideBatchNamesTheContradiction(t *testing.T) {
+	d := DecideBatch(ptr("COMPLETED"), sent(3, 1, 0), jobsWith(StatusCompleted, StatusPending, StatusPending))
+	want := `Nova says the batch is "COMPLETED", but 2 of 3 listed jobs are still pending and its counters show 1 of 3 jobs finished; it is treated as pending until everything agrees`
+	if d.Status != StatusPending || len(d.Warnings) != 1 || d.Warnings[0] != want {
+		t.Fatalf("got %s, %q", d.Status, d.Warnings)
 	}
 }
 
@@ -90,16 +110,27 @@ func TestCountsPendingNeverWraps(t *testing.T) {
 	}
 }
 
-func TestTruncateCutsOnRuneBoundary(t *testing.T) {
+func TestSanitizeCutsOnRuneBoundary(t *testing.T) {
 	s := strings.Repeat("é", 10) // two bytes each
 	for n := range len(s) {
-		got := truncate(s, n)
+		got := Sanitize(s, n)
 		if !utf8.ValidString(got) {
-			t.Fatalf("truncate(%q, %d) = %q is not valid UTF-8", s, n, got)
+			t.Fatalf("Sanitize(%q, %d) = %q is not valid UTF-8", s, n, got)
 		}
-		if len(strings.TrimSuffix(got, "…")) > n {
-			t.Fatalf("truncate(_, %d) kept %d bytes", n, len(got))
+		kept, _, _ := strings.Cut(got, "…")
+		if len(kept) > n {
+			t.Fatalf("Sanitize(_, %d) kept %d bytes", n, len(kept))
 		}
+		if !strings.Contains(got, "(truncated: 20 bytes in all)") {
+			t.Fatalf("Sanitize(_, %d) = %q does not say it truncated", n, got)
+		}
+	}
+}
+
+func TestSanitizeStripsControls(t *testing.T) {
+	in := "A\x1b[31mB\rC\x00D\x7fE\u0085F\u009bG\u202eH\nI\tJ\xffK"
+	if got, want := Sanitize(in, 100), "A[31mBCDEFGH I J\uFFFDK"; got != want {
+		t.Fatalf("Sanitize(%q) = %q, want %q", in, got, want)
 	}
 }
 
@@ -112,14 +143,18 @@ func TestNormalizeJobStatus(t *testing.T) {
 	}{
 		{"pending", ScoringJob{APIStatus: ptr("pending")}, StatusPending, false},
 		{"PROCESSING", ScoringJob{APIStatus: ptr("PROCESSING")}, StatusPending, false},
-		{"COMPLETED", ScoringJob{APIStatus: ptr("COMPLETED")}, StatusCompleted, false},
+		{"COMPLETED", ScoringJob{APIStatus: ptr("COMPLETED"), Score: ptr(7.0)}, StatusCompleted, false},
 		{"FAILED", ScoringJob{APIStatus: ptr("FAILED")}, StatusFailed, false},
 		{"missing with failedAt", ScoringJob{FailedAt: mustTimestamp(t, "2025-12-14T10:31:20Z")}, StatusFailed, false},
 		{"missing with errorCode", ScoringJob{ErrorCode: ptr("RESUME_FETCH_FAILED")}, StatusFailed, false},
-		{"missing with completedAt", ScoringJob{CompletedAt: mustTimestamp(t, "2025-12-14T10:31:20Z")}, StatusCompleted, false},
-		{"missing with score", ScoringJob{Score: ptr(7.0)}, StatusCompleted, false},
+		{"missing with completedAt and a score", ScoringJob{CompletedAt: mustTimestamp(t, "2025-12-14T10:31:20.5+02:00"), Score: ptr(7.0)}, StatusCompleted, false},
+		{"missing with completedAt, no score", ScoringJob{CompletedAt: mustTimestamp(t, "2025-12-14T10:31:20Z")}, StatusPending, false},
+		{"missing with a score only", ScoringJob{Score: ptr(7.0)}, StatusPending, false},
 		{"missing with nothing", ScoringJob{}, StatusPending, false},
-		{"unknown is derived and warned", ScoringJob{ID: ptr("sj1"), APIStatus: ptr("exploded"), Score: ptr(3.0)}, StatusCompleted, true},
+		{"COMPLETED without a score is pending", ScoringJob{APIStatus: ptr("COMPLETED")}, StatusPending, true},
+		{"COMPLETED with a score out of range is pending", ScoringJob{APIStatus: ptr("completed"), Score: ptr(11.0)}, StatusPending, true},
+		{"COMPLETED with an error code is pending", ScoringJob{APIStatus: ptr("completed"), Score: ptr(7.0), ErrorCode: ptr("X")}, StatusPending, true},
+		{"unknown is derived and warned", ScoringJob{ID: ptr("sj1"), APIStatus: ptr("exploded"), Score: ptr(3.0), CompletedAt: mustTimestamp(t, "2025-12-14T10:31:20Z")}, StatusCompleted, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,8 +170,8 @@ func TestNormalizeJobStatus(t *testing.T) {
 }
 
 func TestStatusWarningIsBounded(t *testing.T) {
-	_, w := NormalizeBatchStatus(ptr(strings.Repeat("x", 10000)), Counts{1, 0, 0}, nil)
-	if len(w) != 1 || len(w[0]) > 400 {
-		t.Fatalf("warnings %d, first %d bytes long; a hostile status must not flood diagnostics", len(w), len(w[0]))
+	d := DecideBatch(ptr(strings.Repeat("x", 10000)), sent(1, 0, 0), nil)
+	if len(d.Warnings) != 1 || len(d.Warnings[0]) > 400 {
+		t.Fatalf("warnings %d, first %d bytes long; a hostile status must not flood diagnostics", len(d.Warnings), len(d.Warnings[0]))
 	}
 }

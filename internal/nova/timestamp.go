@@ -13,9 +13,12 @@ import (
 // whole read: it decodes with Malformed set, and normalisation turns it into
 // a warning on that one field and a null.
 type Timestamp struct {
-	Text string    // as received; empty when Malformed
+	Text string    // as received; empty when Invalid
 	Time time.Time // parsed from Text
-	// Malformed holds what arrived (truncated) when it was not a date-time.
+	// Invalid is set when what arrived was not a date-time; Malformed holds
+	// it, sanitised for the warning. A flag and not Malformed != "": an
+	// empty string is malformed too, and must not pass as a date.
+	Invalid   bool
 	Malformed string
 }
 
@@ -24,7 +27,7 @@ type Timestamp struct {
 func ParseTimestamp(s string) (*Timestamp, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not an RFC 3339 date-time: %w", truncate(s, 64), err)
+		return nil, fmt.Errorf("%q is not an RFC 3339 date-time: %w", Sanitize(s, 64), err)
 	}
 	return &Timestamp{Text: s, Time: t}, nil
 }
@@ -34,12 +37,12 @@ func ParseTimestamp(s string) (*Timestamp, error) {
 func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		*ts = Timestamp{Malformed: truncate(string(bytes.TrimSpace(b)), 64)}
+		*ts = Timestamp{Invalid: true, Malformed: Sanitize(string(bytes.TrimSpace(b)), 64)}
 		return nil //nolint:nilerr // reported as a warning by normalisation instead
 	}
 	parsed, err := ParseTimestamp(s)
 	if err != nil {
-		*ts = Timestamp{Malformed: truncate(s, 64)}
+		*ts = Timestamp{Invalid: true, Malformed: Sanitize(s, 64)}
 		return nil //nolint:nilerr // reported as a warning by normalisation instead
 	}
 	*ts = *parsed
@@ -49,10 +52,13 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 // checkTimestamp turns a malformed timestamp into nil and a warning naming
 // the field; owner names the object it belongs to.
 func checkTimestamp(ts **Timestamp, owner, field string) string {
-	if *ts == nil || (*ts).Malformed == "" {
+	if *ts == nil || !(*ts).Invalid {
 		return ""
 	}
 	bad := (*ts).Malformed
 	*ts = nil
-	return fmt.Sprintf("%s: %s %q is not an RFC 3339 date-time; it is reported as null", owner, field, bad)
+	if bad == "" {
+		return fmt.Sprintf("%s: %s is empty, not an RFC 3339 date-time; it is reported as null and not used as evidence", owner, field)
+	}
+	return fmt.Sprintf("%s: %s %q is not an RFC 3339 date-time; it is reported as null and not used as evidence", owner, field, bad)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // Batch is a scoring batch. Fields the API may omit or send as null are
@@ -24,8 +25,9 @@ type Batch struct {
 	SentCompletedJobs *int64 `json:"completedJobs"`
 	SentFailedJobs    *int64 `json:"failedJobs"`
 
-	// TotalJobs, CompletedJobs and FailedJobs are the counters as sent, or,
-	// for one the API left out, what the listed jobs show.
+	// TotalJobs, CompletedJobs and FailedJobs are the counters the status
+	// was decided from (DecideBatch): as sent when they can be true, else
+	// what the listed jobs show.
 	TotalJobs     int64  `json:"-"`
 	CompletedJobs int64  `json:"-"`
 	FailedJobs    int64  `json:"-"`
@@ -119,21 +121,17 @@ func DecodeBatch(body []byte) (*BatchResult, error) {
 	b := r.Batch
 	r.addWarning(checkTimestamp(&b.CreatedAt, "batch", "createdAt"))
 	r.addWarning(checkTimestamp(&b.CompletedAt, "batch", "completedAt"))
-	c := countJobs(b, r.ScoringJobs)
-	b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.PendingJobs = c.Total, c.Completed, c.Failed, c.Pending()
-	if b.TotalJobs < 0 || b.CompletedJobs < 0 || b.FailedJobs < 0 || addSat(b.CompletedJobs, b.FailedJobs) > b.TotalJobs {
-		r.addWarning(fmt.Sprintf("the batch counters disagree: %d completed + %d failed, of %d in total; pending_jobs is reported as %d",
-			b.CompletedJobs, b.FailedJobs, b.TotalJobs, b.PendingJobs))
-	}
-	var warnings []string
-	b.Status, warnings = NormalizeBatchStatus(b.APIStatus, c, r.ScoringJobs)
-	for _, w := range warnings {
-		r.addWarning(w)
-	}
+	d := DecideBatch(b.APIStatus, SentCounts{b.SentTotalJobs, b.SentCompletedJobs, b.SentFailedJobs}, r.ScoringJobs)
+	b.Status = d.Status
+	b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.PendingJobs = d.Counts.Total, d.Counts.Completed, d.Counts.Failed, d.Counts.Pending()
+	r.Warnings = append(r.Warnings, d.Warnings...)
 	if b.APIStatus != nil {
 		if _, known := knownStatus(*b.APIStatus); !known {
-			r.UnknownStatuses = append(r.UnknownStatuses, fmt.Sprintf("batch status %q", truncate(*b.APIStatus, 64)))
+			r.UnknownStatuses = append(r.UnknownStatuses, fmt.Sprintf("batch status %q", Sanitize(*b.APIStatus, ShortText)))
 		}
+	}
+	if _, repeated := r.Scores(); len(repeated) > 0 {
+		r.addWarning(fmt.Sprintf("applications listed more than once: %s; scores keeps the lowest score listed for each", strings.Join(repeated, ", ")))
 	}
 	if r.RejectedApplications == nil {
 		r.RejectedApplications = []RejectedApplication{}
@@ -174,7 +172,7 @@ func (n *jobNotes) warn(w string) {
 
 func (j *ScoringJob) normalize() jobNotes {
 	var n jobNotes
-	owner := "scoring job " + deref(j.ID)
+	owner := "scoring job " + sanitizePtr(j.ID, ShortText)
 	for _, f := range []struct {
 		ts   **Timestamp
 		name string
@@ -185,7 +183,7 @@ func (j *ScoringJob) normalize() jobNotes {
 	j.Status, w = NormalizeJobStatus(j)
 	if w != "" {
 		n.warn(w)
-		n.unknown = append(n.unknown, fmt.Sprintf("scoring job status %q", truncate(*j.APIStatus, 64)))
+		n.unknown = append(n.unknown, fmt.Sprintf("scoring job status %q", Sanitize(*j.APIStatus, ShortText)))
 	}
 	if a := j.Assessment; a != nil {
 		a.Strengths = nonNil(a.Strengths)
@@ -193,32 +191,6 @@ func (j *ScoringJob) normalize() jobNotes {
 		a.InterviewFocus = nonNil(a.InterviewFocus)
 	}
 	return n
-}
-
-// countJobs fills each counter the API left out from the listed jobs, which
-// are all of the batch's jobs (the API does not paginate them).
-func countJobs(b *Batch, jobs []ScoringJob) Counts {
-	var listed Counts
-	listed.Total = int64(len(jobs))
-	for i := range jobs {
-		switch jobs[i].Status {
-		case StatusCompleted:
-			listed.Completed++
-		case StatusFailed:
-			listed.Failed++
-		}
-	}
-	or := func(sent *int64, fallback int64) int64 {
-		if sent != nil {
-			return *sent
-		}
-		return fallback
-	}
-	return Counts{
-		Total:     or(b.SentTotalJobs, listed.Total),
-		Completed: or(b.SentCompletedJobs, listed.Completed),
-		Failed:    or(b.SentFailedJobs, listed.Failed),
-	}
 }
 
 func (r *BatchResult) addWarning(w string) {
@@ -260,4 +232,42 @@ func decodeJSON(body []byte, v any) error {
 		return errors.New("the response has data after its JSON value")
 	}
 	return nil
+}
+
+// maxListedRepeats bounds the warning about applications listed twice.
+const maxListedRepeats = 10
+
+// Scores is application id -> score, the one derivation of `scores` for
+// every consumer. An application is in it when at least one of its listed
+// jobs completed (by the job rule, a completed job has a valid score). Its
+// value is the lowest score listed for that application on any of its jobs,
+// so that a listing order or a re-score can never hide a low score behind a
+// high one. repeated names (sanitised, at most maxListedRepeats, in listing
+// order) the applications listed more than once.
+func (r *BatchResult) Scores() (scores map[string]float64, repeated []string) {
+	scores = make(map[string]float64)
+	lowest := make(map[string]float64)
+	seen := make(map[string]int)
+	for i := range r.ScoringJobs {
+		j := &r.ScoringJobs[i]
+		if j.ApplicationID == nil {
+			continue
+		}
+		app := *j.ApplicationID
+		seen[app]++
+		if seen[app] == 2 && len(repeated) < maxListedRepeats {
+			repeated = append(repeated, fmt.Sprintf("%q", Sanitize(app, ShortText)))
+		}
+		if j.Score != nil {
+			if low, ok := lowest[app]; !ok || *j.Score < low {
+				lowest[app] = *j.Score
+			}
+		}
+	}
+	for i := range r.ScoringJobs {
+		if j := &r.ScoringJobs[i]; j.ApplicationID != nil && j.Status == StatusCompleted {
+			scores[*j.ApplicationID] = lowest[*j.ApplicationID]
+		}
+	}
+	return scores, repeated
 }

@@ -139,7 +139,7 @@ func TestDecodeBatchVariants(t *testing.T) {
 		{
 			name:      "unknown status and disagreeing counters warn",
 			body:      `{"batch":{"id":"b","jobId":"j","status":"paused","totalJobs":1,"completedJobs":2,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z"},"scoringJobs":[]}`,
-			status:    StatusFailed,
+			status:    StatusPending, // impossible counters are no evidence: nothing shows the one job finished
 			apiStatus: ptr("paused"),
 			jobStatus: []Status{},
 			warnings:  2,

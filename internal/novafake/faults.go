@@ -51,11 +51,16 @@ const (
 	// FaultUnknownJobStatus is the real batch response with every listed
 	// job's status "CANCELLED", a value no doc generation has.
 	FaultUnknownJobStatus
+	// FaultBody answers with Status (default 200) and Body as it is, as
+	// application/json: any answer a hostile or broken server could give
+	// (contradicting statuses, impossible counters, empty timestamps,
+	// control characters), written out by the test that needs it.
+	FaultBody
 )
 
 // Fault is one queued misbehaviour. Fields other than Kind apply only where
 // they make sense (Status, Code, RetryAfter, Retryable to FaultStatus; Size
-// to FaultHugeBody).
+// to FaultHugeBody; Status and Body to FaultBody).
 type Fault struct {
 	Kind       FaultKind
 	Status     int
@@ -63,6 +68,7 @@ type Fault struct {
 	RetryAfter string
 	Retryable  *bool
 	Size       int64
+	Body       string
 }
 
 const (
@@ -110,6 +116,12 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, x *exchange
 		s.writeRaw(w, x, http.StatusOK, "application/json", string(body[:len(body)/2]))
 	case FaultWrongTypes:
 		s.writeRaw(w, x, http.StatusOK, "application/json", wrongTypesBody(x))
+	case FaultBody:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.writeRaw(w, x, status, "application/json", f.Body)
 	case FaultEmpty200:
 		s.writeRaw(w, x, http.StatusOK, "application/json", "")
 	case FaultHugeBody:

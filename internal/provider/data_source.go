@@ -93,18 +93,24 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 		},
 		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response these values come from, for Nova support and audit."},
 	})
+	withAttributes(attrs, map[string]schema.Attribute{"timeouts": timeoutsAttribute(ctx, d.defaultInterval > 0)})
 	if d.defaultInterval > 0 {
-		withAttributes(attrs, waitArguments(ctx, d.defaultInterval))
+		withAttributes(attrs, waitArguments(d.defaultInterval))
 	}
 	resp.Schema = schema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
 
-// waitArguments are the arguments of data sources that can wait for a
-// terminal status.
-func waitArguments(ctx context.Context, defaultInterval time.Duration) map[string]schema.Attribute {
-	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: "How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `20m`.", // defaultReadTimeout
-	}).(schema.SingleNestedAttribute)
+// timeoutsAttribute is every data source's `timeouts` block. The ones that
+// cannot wait have it too: their read is bounded by the same deadline (20m
+// unless set), and every diagnostic about that deadline (timeouts, 429s that
+// last until it) tells the user to raise timeouts.read, which must then
+// exist (issue 17).
+func timeoutsAttribute(ctx context.Context, canWait bool) schema.SingleNestedAttribute {
+	desc := "How long the read may take in all, its retries and rate-limit waits included, as a Go duration such as `30m`. Default `20m`." // defaultReadTimeout
+	if canWait {
+		desc = "How long the read may take in all, waiting included, as a Go duration such as `30m`. Default `20m`."
+	}
+	to, _ := timeouts.AttributesWithOpts(ctx, timeouts.Opts{ReadDescription: desc}).(schema.SingleNestedAttribute)
 	to.MarkdownDescription = "Time limits for the read. Written as an attribute: `timeouts = { read = \"30m\" }`."
 	// The module checks the syntax only; a zero or negative limit would end
 	// every read before it starts.
@@ -112,6 +118,12 @@ func waitArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 		read.Validators = append(read.Validators, atLeastDuration(time.Second))
 		to.Attributes["read"] = read
 	}
+	return to
+}
+
+// waitArguments are the arguments of data sources that can wait for a
+// terminal status.
+func waitArguments(defaultInterval time.Duration) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"wait_for_completion": schema.BoolAttribute{
 			Optional: true,
@@ -122,10 +134,9 @@ func waitArguments(ctx context.Context, defaultInterval time.Duration) map[strin
 			Optional:   true,
 			CustomType: timetypes.GoDurationType{},
 			MarkdownDescription: fmt.Sprintf("Time between polls while waiting, as a Go duration. Default `%s`; at least `1s`. "+
-				"A `Retry-After` from Nova may push a poll later.", defaultInterval),
+				"A `Retry-After` from Nova may push a poll later, by %s at most.", defaultInterval, nova.MaxRetryAfter),
 			Validators: []validator.String{atLeastDuration(time.Second)},
 		},
-		"timeouts": to,
 	}
 }
 
@@ -195,10 +206,10 @@ func (d *novaDataSource[T]) arguments(ctx context.Context, config tfsdk.Config) 
 	}
 	get("tenant_id", &a.tenant)
 	get("include_assessments", &a.includeAssessments)
+	get("timeouts", &a.timeouts)
 	if d.defaultInterval > 0 {
 		get("wait_for_completion", &a.wait)
 		get("poll_interval", &a.pollInterval)
-		get("timeouts", &a.timeouts)
 	}
 	return a, diags
 }
@@ -256,17 +267,18 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 
 	// Each read is summarised once, for the progress log, the wait's
 	// decision and the diagnostics. A wait that ends badly reports every
-	// warning it saw, once each: the one that explains why it never
-	// finished may have come from any poll.
-	var seenWarnings, seenUnknown orderedSet
+	// warning it saw: the one that explains why it never finished may have
+	// come from any poll. They are kept as diagnostics because
+	// diag.Diagnostics.Append drops one equal to a diagnostic it holds, so a
+	// warning that every poll repeats is reported once (TestCLIWaitTimeoutNamesUnknownStatus).
+	var seenWarnings diag.Diagnostics
 	read := func(ctx context.Context) (polled[T], error) {
 		v, err := d.fetch(ctx, d.data.client, args.ids, tenant)
 		if err != nil {
 			return polled[T]{}, err
 		}
 		p := polled[T]{value: v, readResult: d.result(v)}
-		seenWarnings.add(p.warnings...)
-		seenUnknown.add(p.unknown...)
+		addWarnings(&seenWarnings, t, p.warnings)
 		tflog.Info(ctx, "Read Nova "+d.kind, p.fields)
 		return p, nil
 	}
@@ -276,11 +288,13 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		poller := newPoller(durationOr(args.pollInterval, d.defaultInterval))
 		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
 		if err != nil {
-			addWarnings(diags, t, seenWarnings.items)
+			diags.Append(seenWarnings...)
 		}
 		var we *waitError
 		if errors.As(err, &we) {
-			diags.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we), seenUnknown.items))
+			// The unknown values of the last read are the ones still there
+			// when the wait gave up.
+			diags.Append(waitErrorDiagnostic(t, we, timeout, lastSeen(p, we), p.unknown))
 			return readOutcome[T]{}, false
 		}
 	} else {
@@ -303,25 +317,6 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 func addWarnings(diags *diag.Diagnostics, t target, warnings []string) {
 	for _, w := range warnings {
 		diags.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
-	}
-}
-
-// orderedSet keeps the first occurrence of each string, in order.
-type orderedSet struct {
-	items []string
-	seen  map[string]bool
-}
-
-func (s *orderedSet) add(items ...string) {
-	for _, it := range items {
-		if s.seen[it] {
-			continue
-		}
-		if s.seen == nil {
-			s.seen = make(map[string]bool)
-		}
-		s.seen[it] = true
-		s.items = append(s.items, it)
 	}
 }
 

@@ -16,7 +16,7 @@ func newScoringBatchEphemeral() ephemeral.EphemeralResource {
 			facts := gateFacts{completed: r.Batch.Status == nova.StatusCompleted}
 			for i := range r.ScoringJobs {
 				if j := &r.ScoringJobs[i]; j.Status == nova.StatusFailed {
-					facts.failed = append(facts.failed, failedApplication{deref(j.ApplicationID), deref(j.ErrorCode)})
+					facts.failed = append(facts.failed, failedApplication{apiText(j.ApplicationID), apiText(j.ErrorCode)})
 				}
 			}
 			return facts
@@ -34,7 +34,7 @@ func newScoringJobEphemeral() ephemeral.EphemeralResource {
 			j := r.ScoringJob
 			facts := gateFacts{completed: j.Status == nova.StatusCompleted}
 			if j.Status == nova.StatusFailed {
-				facts.failed = []failedApplication{{deref(j.ApplicationID), deref(j.ErrorCode)}}
+				facts.failed = []failedApplication{{apiText(j.ApplicationID), apiText(j.ErrorCode)}}
 			}
 			return facts
 		},

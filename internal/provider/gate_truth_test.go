@@ -27,7 +27,10 @@ func repeatFault(s *novafake.Server, kind novafake.FaultKind, n int) {
 
 // The newest docs' sample has no status, and a batch being set up has zero
 // counters: with a job still running, the batch is pending, not completed,
-// and a postcondition on "completed" does not open.
+// and a postcondition on "completed" does not open. With nothing at all to
+// go on (no status, no counters, no jobs) it is pending too, with a
+// warning: the step that fails if the rule's no-evidence branch is made
+// optimistic (the running job alone keeps the first steps pending).
 func TestAccScoringBatchWithoutStatusOrCountersIsPending(t *testing.T) {
 	t.Parallel()
 	s, url := fakeNova(t)
@@ -36,6 +39,7 @@ func TestAccScoringBatchWithoutStatusOrCountersIsPending(t *testing.T) {
 		{ApplicationID: "app-002", AfterPolls: 1_000_000},
 	}})
 	repeatFault(s, novafake.FaultNoStatusZeroCounters, 100)
+	nothing := serveBody(t, 200, batchBody(obj{}))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
@@ -56,6 +60,17 @@ func TestAccScoringBatchWithoutStatusOrCountersIsPending(t *testing.T) {
 		}, {
 			Config:      batchConfig(url, id, "wait_for_completion = true", `poll_interval = "1s"`, `timeouts = { read = "2s" }`),
 			ExpectError: regexp.MustCompile(`Timed out waiting for scoring batch`),
+		}, {
+			Config: batchConfig(nothing, "b1", `lifecycle {
+    postcondition {
+      condition     = !self.finished && self.status == "pending"
+      error_message = "Gate open on no evidence: batch is ${self.status}."
+    }
+  }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				batchAttr("status", knownvalue.StringExact("pending")),
+				batchAttr("total_jobs", knownvalue.Int64Exact(0)),
+			},
 		}},
 	})
 }

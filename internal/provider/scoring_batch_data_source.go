@@ -44,7 +44,7 @@ func newScoringBatchDataSource() datasource.DataSource {
 				finished: b.Status.Finished(),
 				summary:  fmt.Sprintf("status %s, %d completed, %d failed, %d pending of %d jobs", b.Status, b.CompletedJobs, b.FailedJobs, b.PendingJobs, b.TotalJobs),
 				fields: map[string]any{
-					"scoring_batch_id": deref(b.ID), "status": string(b.Status), "total_jobs": b.TotalJobs, "completed_jobs": b.CompletedJobs,
+					"scoring_batch_id": apiText(b.ID), "status": string(b.Status), "total_jobs": b.TotalJobs, "completed_jobs": b.CompletedJobs,
 					"failed_jobs": b.FailedJobs, "pending_jobs": b.PendingJobs, "trace_id": r.TraceID,
 				},
 				warnings: r.Warnings,
@@ -60,17 +60,21 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The scoring batch id, as Nova reports it."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised batch status: `pending` (not finished), `completed` (every job completed) or `failed` " +
 			"(finished, and at least one job failed: compare `failed_jobs` with `completed_jobs` to tell partial from total failure). " +
-			"Every spelling the API has used (`IN_PROGRESS`, `PARTIAL_FAILURE`, upper or lower case) is mapped to these. A missing or unknown status is derived from the counters and the listed jobs, never optimistically: " +
-			"`pending` while any job is pending or the counters say jobs remain, `completed` or `failed` only when they show every job finished, and `pending` (with a warning) when there is nothing to go on."},
+			"The rule fails closed: it weighs all the evidence in the answer (the API's status in any spelling, such as `IN_PROGRESS` or `PARTIAL_FAILURE`, the counters, " +
+			"and every listed job's status, timestamps and score), and the batch is `completed` only when every piece present agrees that all work finished and succeeded " +
+			"and every completed job has a score; `failed` only when the work finished and some failed; otherwise `pending`. " +
+			"A status that says finished while the counters or jobs say otherwise is a contradiction: `pending`, with a warning naming it. " +
+			"Evidence that cannot be true (negative counters, counters above the total, a total below the listed jobs, empty or malformed timestamps) is not used, with a warning; " +
+			"with nothing to go on (no status, counters or jobs) the batch is `pending`, with a warning."},
 		"api_status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The batch status exactly as the API sent it; null when the response had none."},
 		"finished":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the batch is finished: `status` is `completed` or `failed`."},
 		"total_jobs":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Scoring jobs in the batch (accepted applications only)."},
 		"completed_jobs": schema.Int64Attribute{Computed: true, MarkdownDescription: "Jobs that completed successfully."},
 		"failed_jobs":    schema.Int64Attribute{Computed: true, MarkdownDescription: "Jobs that failed."},
 		"pending_jobs": schema.Int64Attribute{Computed: true, MarkdownDescription: "Jobs not finished yet: `total_jobs - completed_jobs - failed_jobs`, never below 0. " +
-			"Counters that disagree produce a warning."},
+			"Counters that cannot be true produce a warning, and the counts are then taken from the listed jobs (see `status`)."},
 		"created_at":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the batch was created (RFC 3339)."},
-		"completed_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the batch finished (RFC 3339); null until it finishes."},
+		"completed_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the batch finished (RFC 3339); null until it finishes, and null (with a warning) when the API sent an empty or malformed value."},
 		// One attribute holding a list of objects, not nested attributes:
 		// the framework walks nested attributes' schema for every value it
 		// sends (BENCHMARKS.md, issue 12). Terraform sees the same type and
@@ -94,8 +98,9 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 		"scores": schema.MapAttribute{
 			Computed:    true,
 			ElementType: types.Float64Type,
-			MarkdownDescription: "Application id to score, for completed jobs only. Handy in `for_each` and in conditions such as " +
-				"`alltrue([for s in values(self.scores) : s >= 7])`.",
+			MarkdownDescription: "Application id to score, for applications with a completed job. An application listed more than once keeps the lowest score listed for it " +
+				"(with a warning), so a re-score or the listing order never hides a low score. Handy in `for_each` and in conditions such as " +
+				"`alltrue([for s in values(self.scores) : s >= 7])`; check `status == \"completed\"` as well, since a job that has not completed has no entry.",
 		},
 	}
 }
@@ -118,7 +123,6 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 	}
 
 	jobs := make([]tftypes.Value, len(r.ScoringJobs))
-	scores := make(map[string]tftypes.Value)
 	for i := range r.ScoringJobs {
 		j := &r.ScoringJobs[i]
 		values, err := scoringJobValues(j, includeAssessments, assessmentType)
@@ -128,9 +132,11 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 		if err != nil {
 			return nil, fmt.Errorf("scoring_jobs[%d]: %w", i, err)
 		}
-		if j.Status == nova.StatusCompleted && j.Score != nil && j.ApplicationID != nil {
-			scores[*j.ApplicationID] = tfNumberPtr(j.Score)
-		}
+	}
+	lowest, _ := r.Scores()
+	scores := make(map[string]tftypes.Value, len(lowest))
+	for app, score := range lowest {
+		scores[app] = tfNumber(score)
 	}
 	rejected := make([]tftypes.Value, len(r.RejectedApplications))
 	for i, ra := range r.RejectedApplications {

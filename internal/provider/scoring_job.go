@@ -28,7 +28,9 @@ func scoringJobAttributes() map[string]schema.Attribute {
 		"job_id":              schema.StringAttribute{Computed: true, MarkdownDescription: "Your job identifier (external id) the scoring job belongs to."},
 		"application_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Your application identifier (external id) that was scored."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised status: `pending`, `completed` or `failed`, whichever spelling the API used. " +
-			"Without a status from the API, a job with a failure time or error code is `failed`, one with a completion time or score is `completed`, any other is `pending`."},
+			"The rule fails closed: a job is `completed` only with a score from 1 to 10 and no error code or failure time; one the API calls completed without them is `pending`, with a warning. " +
+			"Without a known status, a job with an error code or a valid failure time is `failed`, one with a valid completion time and a score is `completed`, any other is `pending`. " +
+			"Empty or malformed timestamps are no evidence."},
 		"is_rescore": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether this job re-scored an application that had been scored before."},
 		"score":      schema.Float64Attribute{Computed: true, MarkdownDescription: "The score, from 1 (missing fundamentals) to 10 (exceptional); null until the job completes."},
 		"assessment": schema.SingleNestedAttribute{
@@ -44,7 +46,7 @@ func scoringJobAttributes() map[string]schema.Attribute {
 		},
 		"error_code":    schema.StringAttribute{Computed: true, MarkdownDescription: "Nova's error code when the job failed, such as `RESUME_FETCH_FAILED`; otherwise null."},
 		"error_message": schema.StringAttribute{Computed: true, MarkdownDescription: "Nova's explanation when the job failed; otherwise null."},
-		"queued_at":     timestamp("When the job was queued (RFC 3339)."),
+		"queued_at":     timestamp("When the job was queued (RFC 3339). Every timestamp of a job is null, with a warning, when the API sent an empty or malformed value."),
 		"started_at":    timestamp("When scoring started (RFC 3339); null until it starts."),
 		"completed_at":  timestamp("When the job completed (RFC 3339); null unless it completed."),
 		"failed_at":     timestamp("When the job failed (RFC 3339); null unless it failed."),

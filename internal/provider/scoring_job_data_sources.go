@@ -67,7 +67,7 @@ func scoringJobResult(r *nova.ScoringJobResult) readResult {
 	return readResult{
 		finished: j.Status.Finished(),
 		summary:  "status " + string(j.Status),
-		fields:   map[string]any{"scoring_job_id": deref(j.ID), "status": string(j.Status), "trace_id": r.TraceID},
+		fields:   map[string]any{"scoring_job_id": apiText(j.ID), "status": string(j.Status), "trace_id": r.TraceID},
 		warnings: r.Warnings,
 		unknown:  r.UnknownStatuses,
 	}
@@ -86,9 +86,11 @@ func singleScoringJobValues(r *nova.ScoringJobResult, includeAssessments bool, s
 	return values, nil
 }
 
-func deref(s *string) string {
+// apiText is an optional API string made safe for a diagnostic or a log
+// line (nova.Sanitize); "" when absent.
+func apiText(s *string) string {
 	if s == nil {
 		return ""
 	}
-	return *s
+	return nova.Sanitize(*s, nova.ShortText)
 }

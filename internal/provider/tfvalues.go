@@ -45,6 +45,8 @@ func tfBoolPtr(b *bool) tftypes.Value {
 
 func tfInt(n int64) tftypes.Value { return tftypes.NewValue(tftypes.Number, n) }
 
+func tfNumber(f float64) tftypes.Value { return tftypes.NewValue(tftypes.Number, f) }
+
 func tfNumberPtr(f *float64) tftypes.Value {
 	if f == nil {
 		return tftypes.NewValue(tftypes.Number, nil)

@@ -106,10 +106,16 @@ func wait[T any](ctx context.Context, p poller, read func(context.Context) (T, e
 	}
 }
 
+// retryAfter is how long a transient error asks the wait to hold off,
+// capped like the client's own retries (nova.MaxRetryAfter; the provider
+// does not change the client's cap). With max_retries = 0 the client hands
+// a 429 or 503 straight to the wait, and a hostile or broken server must not
+// be able to park it until timeouts.read runs out with one "Retry-After:
+// 3600": the next poll comes within the cap.
 func retryAfter(err error) time.Duration {
 	var apiErr *nova.APIError
 	if errors.As(err, &apiErr) {
-		return apiErr.RetryAfter
+		return min(apiErr.RetryAfter, nova.MaxRetryAfter)
 	}
 	return 0
 }

@@ -151,3 +151,26 @@ func TestWaitCancellationEndsPromptly(t *testing.T) {
 		t.Fatalf("cancellation took %v", took)
 	}
 }
+
+// A 503 or 429 that asks for an hour (which reaches the wait when the
+// client does not retry, max_retries = 0) holds the next poll back by the
+// cap at most, not until the read's deadline.
+func TestWaitCapsRetryAfter(t *testing.T) {
+	for _, status := range []int{503, 429} {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		clock := &fakeClock{now: time.Now()}
+		hour := &nova.APIError{StatusCode: status, Retryable: true, RetryAfter: time.Hour}
+		read, _ := script(step{err: hour}, step{status: nova.StatusCompleted})
+		// The context's real deadline is a minute away, but the fake clock
+		// reads it as two hours: only the cap can keep the sleep short.
+		clock.now = clock.now.Add(-2 * time.Hour)
+		got, err := wait(ctx, clock.poller(time.Second), read, finished)
+		cancel()
+		if err != nil || got != nova.StatusCompleted {
+			t.Fatalf("HTTP %d: got %v, %v", status, got, err)
+		}
+		if len(clock.slept) != 1 || clock.slept[0] != nova.MaxRetryAfter {
+			t.Fatalf("HTTP %d asking for an hour: slept %v, want one sleep of the %v cap", status, clock.slept, nova.MaxRetryAfter)
+		}
+	}
+}

@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
+)
+
+// Each answer a hostile server gave in issue 17's review, as the user meets
+// it: the terraform CLI, the built provider, novafake answering with the
+// exact body. Every case failed before the fail-closed rule (the closing note
+// of issue 17 records how).
+
+// serveBody makes every request to a fresh novafake answer status and body.
+func serveBody(t *testing.T, status int, body string) string {
+	t.Helper()
+	s, url := fakeNova(t)
+	faults := make([]novafake.Fault, 200)
+	for i := range faults {
+		faults[i] = novafake.Fault{Kind: novafake.FaultBody, Status: status, Body: body}
+	}
+	s.InjectFaults(faults...)
+	return url
+}
+
+// jsonBody marshals a hand-written answer; a test's own value cannot fail.
+func jsonBody(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+type obj = map[string]any
+
+func batchBody(batch obj, jobs ...obj) string {
+	batch["id"], batch["jobId"] = "b1", testJob
+	if jobs == nil {
+		jobs = []obj{}
+	}
+	return jsonBody(obj{"batch": batch, "scoringJobs": jobs, "rejectedApplications": []obj{}})
+}
+
+func job(app string, fields obj) obj {
+	j := obj{"id": "sj-" + app, "jobId": testJob, "applicationId": app}
+	for k, v := range fields {
+		j[k] = v
+	}
+	return j
+}
+
+const doneAt = "2025-12-14T10:31:20Z"
+
+// batchOutputs reads nova_scoring_batch "test" and shows what a gate sees.
+const batchOutputs = `
+data "nova_scoring_batch" "test" {
+  job_id           = "job-123"
+  scoring_batch_id = "b1"
+}
+output "status" { value = data.nova_scoring_batch.test.status }
+output "finished" { value = data.nova_scoring_batch.test.finished }
+output "scores" { value = data.nova_scoring_batch.test.scores }
+output "completed_at_null" { value = [for j in data.nova_scoring_batch.test.scoring_jobs : j.completed_at == null] }
+`
+
+// ephemeralGate is the documented privacy-preserving gate: require_completed
+// plus a check on the scores.
+const ephemeralGate = `
+ephemeral "nova_scoring_batch" "gate" {
+  job_id            = "job-123"
+  scoring_batch_id  = "b1"
+  require_completed = true
+  lifecycle {
+    postcondition {
+      condition     = alltrue([for s in values(self.scores) : s >= 7])
+      error_message = "A candidate scored below 7."
+    }
+  }
+}
+resource "terraform_data" "promote" {
+  input = "deploy"
+  lifecycle {
+    precondition {
+      condition     = ephemeral.nova_scoring_batch.gate.status == "completed"
+      error_message = "Gate closed."
+    }
+  }
+}
+`
+
+type cliCase struct {
+	name      string
+	body      string
+	status    int // default 200
+	config    string
+	ephemeral bool     // needs a CLI with ephemeral resources
+	fails     bool     // the plan must fail
+	want      []string // each a wrappedText match in the output
+	wantNot   []string // none of these may appear
+}
+
+func runCLICases(t *testing.T, cases []cliCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.ephemeral {
+				skipWithoutEphemeral(t)
+			}
+			url := serveBody(t, tc.status, tc.body)
+			w := newCLIWorkspace(t, providerConfig(url, "max_retries = 0")+tc.config)
+			out, err := w.run("plan", "-input=false")
+			if tc.fails != (err != nil) {
+				t.Fatalf("plan failed: %v, want failure: %v\n%s", err, tc.fails, out)
+			}
+			for _, want := range tc.want {
+				if !wrappedText(want).Match(out) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			for _, not := range tc.wantNot {
+				if wrappedText(not).Match(out) {
+					t.Errorf("output has %q:\n%s", not, out)
+				}
+			}
+		})
+	}
+}
+
+// Item 1: COMPLETED while the counters say 1 of 3 done and two jobs are
+// still PROCESSING is a contradiction: pending, one warning naming it, and
+// the documented ephemeral gate stays shut.
+func TestCLIGateCompletedContradictedByJobs(t *testing.T) {
+	t.Parallel()
+	body := batchBody(obj{"status": "COMPLETED", "totalJobs": 3, "completedJobs": 1, "failedJobs": 0},
+		job("app-001", obj{"status": "COMPLETED", "score": 8, "completedAt": doneAt}),
+		job("app-002", obj{"status": "PROCESSING"}),
+		job("app-003", obj{"status": "PROCESSING"}))
+	warning := `Nova says the batch is "COMPLETED", but 2 of 3 listed jobs are still pending and its counters show 1 of 3 jobs finished`
+	runCLICases(t, []cliCase{
+		{name: "data source", body: body, config: batchOutputs,
+			want: []string{`status = "pending"`, `finished = false`, warning}},
+		{name: "ephemeral gate", body: body, config: ephemeralGate, ephemeral: true, fails: true,
+			want: []string{`require_completed is true, but scoring batch "b1"`, `is not completed: status pending`, warning}},
+	})
+}
+
+// Item 2: a job with no status and "completedAt": "" is not completed; the
+// empty timestamp is null with a warning, and never fails a read.
+func TestCLIEmptyTimestampIsNoEvidence(t *testing.T) {
+	t.Parallel()
+	empty := obj{"score": 8, "completedAt": "", "queuedAt": doneAt}
+	batch := batchBody(obj{}, job("app-001", empty))
+	single := jsonBody(obj{"scoringJob": job("app-001", empty)})
+	const singleConfig = `
+data "nova_scoring_job" "test" {
+  job_id         = "job-123"
+  application_id = "app-001"
+  scoring_job_id = "sj-app-001"
+}
+output "status" { value = data.nova_scoring_job.test.status }
+output "completed_at_null" { value = data.nova_scoring_job.test.completed_at == null }
+`
+	const ephemeralJob = `
+ephemeral "nova_scoring_job" "gate" {
+  job_id            = "job-123"
+  application_id    = "app-001"
+  scoring_job_id    = "sj-app-001"
+  require_completed = true
+}
+`
+	warning := `scoring job sj-app-001: completedAt is empty, not an RFC 3339 date-time; it is reported as null`
+	runCLICases(t, []cliCase{
+		{name: "batch", body: batch, config: batchOutputs,
+			want: []string{`status = "pending"`, `completed_at_null = [ + true, ]`, warning}},
+		{name: "nova_scoring_job", body: single, config: singleConfig,
+			want: []string{`status = "pending"`, `completed_at_null = true`, warning}, wantNot: []string{"Invalid RFC3339"}},
+		{name: "ephemeral nova_scoring_job", body: single, config: ephemeralJob, ephemeral: true, fails: true,
+			want: []string{`Nova scoring job not completed`, `status pending`}},
+	})
+}
+
+// Items 1 and 4: counters that cannot be true are no evidence, a completed
+// job without a score is not completed, and an application listed twice
+// keeps its lowest score.
+func TestCLIImpossibleAnswersDoNotOpenGates(t *testing.T) {
+	t.Parallel()
+	scored := func(s float64) obj { return obj{"status": "completed", "score": s, "completedAt": doneAt} }
+	runCLICases(t, []cliCase{
+		{name: "impossible counters", config: batchOutputs,
+			body: batchBody(obj{"totalJobs": 5, "completedJobs": 7, "failedJobs": -2}, job("app-001", scored(8)), job("app-002", scored(9))),
+			want: []string{`status = "pending"`, `finished = false`, `the batch counters disagree and cannot be true (failedJobs -2 is negative)`}},
+		{name: "completed job without a score", config: batchOutputs,
+			body: batchBody(obj{"status": "COMPLETED", "totalJobs": 1, "completedJobs": 1, "failedJobs": 0},
+				job("app-001", obj{"status": "COMPLETED", "completedAt": doneAt})),
+			want: []string{`status = "pending"`, `finished = false`, `scoring job sj-app-001: Nova says it is "COMPLETED", but it has no score`}},
+		{name: "application listed twice keeps its lowest score", config: batchOutputs,
+			body: batchBody(obj{"status": "completed", "totalJobs": 2, "completedJobs": 2, "failedJobs": 0},
+				job("app-001", scored(3)), job("app-001", scored(9))),
+			want:    []string{`app-001 = 3`, `applications listed more than once: "app-001"; scores keeps the lowest score`},
+			wantNot: []string{`app-001 = 9`}},
+	})
+}
+
+// Item 5: API text reaches the terminal without control characters and
+// bounded, saying it was cut: in require_completed's list and in an API
+// error alike.
+func TestCLIHostileTextIsSanitised(t *testing.T) {
+	t.Parallel()
+	hostile := "\x1b[31mBAD\x1b[0m\r\x00Gate passed: all candidates completed"
+	long := "E" + strings.Repeat("X", 4999)
+	failed := batchBody(obj{"status": "FAILED", "totalJobs": 2, "completedJobs": 0, "failedJobs": 2},
+		job("app-\x1b[2K001", obj{"status": "FAILED", "errorCode": hostile, "failedAt": doneAt}),
+		job("app-002", obj{"status": "FAILED", "errorCode": long, "failedAt": doneAt}))
+	apiError := jsonBody(obj{"code": hostile + long, "message": "bad\x1b]0;title\x07 request\r", "traceId": "t\x1b1"})
+	for _, tc := range []struct {
+		name, body, config string
+		status             int
+		ephemeral          bool
+	}{
+		{"require_completed", failed, ephemeralGate, 200, true},
+		{"API error", apiError, batchOutputs, 400, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.ephemeral {
+				skipWithoutEphemeral(t)
+			}
+			w := newCLIWorkspace(t, providerConfig(serveBody(t, tc.status, tc.body), "max_retries = 0")+tc.config)
+			out, err := w.run("plan", "-input=false")
+			if err == nil {
+				t.Fatalf("plan succeeded:\n%s", out)
+			}
+			for _, c := range []byte{0x1b, '\r', 0x00, 0x07} {
+				if i := bytes.IndexByte(out, c); i >= 0 {
+					t.Errorf("output holds the control character %q at %d:\n%q", c, i, out)
+				}
+			}
+			if !wrappedText("[31mBAD[0mGate passed: all candidates completed").Match(out) {
+				t.Errorf("the code's printable text is not shown:\n%s", out)
+			}
+			if !regexp.MustCompile(`truncated:\s+\d+\s+bytes\s+in\s+all`).Match(out) {
+				t.Errorf("the long code is not said to be truncated:\n%s", out)
+			}
+			if bytes.Contains(out, []byte(strings.Repeat("X", 1000))) || len(out) > 6000 {
+				t.Errorf("%d bytes of output; the 5,000-character code is not bounded:\n%s", len(out), out)
+			}
+		})
+	}
+}
+
+// Item 7: nova_application_score takes timeouts.read, which its deadline
+// diagnostic names.
+func TestCLIApplicationScoreTimeouts(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	faults := make([]novafake.Fault, 100)
+	for i := range faults {
+		faults[i] = novafake.Fault{Kind: novafake.FaultStatus, Status: 503, RetryAfter: "1"}
+	}
+	s.InjectFaults(faults...)
+	w := newCLIWorkspace(t, providerConfig(url, "max_retries = 10")+`
+data "nova_application_score" "test" {
+  job_id         = "job-123"
+  application_id = "app-001"
+  timeouts       = { read = "2s" }
+}`)
+	out, err := w.run("plan", "-input=false")
+	if err == nil {
+		t.Fatalf("plan succeeded:\n%s", out)
+	}
+	if !wrappedText(`Error: Timed out reading from Nova`).Match(out) || !wrappedText(`reached the read's deadline (timeouts.read`).Match(out) {
+		t.Errorf("the deadline diagnostic does not name timeouts.read:\n%s", out)
+	}
+}
+
+// Item 6: with max_retries = 0 a 503 asking for an hour reaches the wait,
+// which polls again within the 30 s cap and so finishes well before its
+// 45 s timeout.
+func TestCLIWaitCapsRetryAfter(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}}})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultStatus, Status: 503, RetryAfter: "3600"})
+	w := newCLIWorkspace(t, providerConfig(url, "max_retries = 0")+fmt.Sprintf(`
+data "nova_scoring_batch" "test" {
+  job_id              = "job-123"
+  scoring_batch_id    = %q
+  wait_for_completion = true
+  poll_interval       = "1s"
+  timeouts            = { read = "45s" }
+}
+output "status" { value = data.nova_scoring_batch.test.status }`, id))
+	out, err := w.run("plan", "-input=false")
+	if err != nil {
+		t.Fatalf("the wait did not poll again within the cap: %v\n%s", err, out)
+	}
+	if !wrappedText(`status = "completed"`).Match(out) {
+		t.Errorf("no completed status:\n%s", out)
+	}
+}
