@@ -174,7 +174,7 @@ func simulate(cfg simConfig) simResult {
 			}
 			push(&simEvent{at: now.Add(cfg.latency / 2), proc: e.proc, kind: 2, status: status, hdr: h, sent: e.sent})
 		case 2:
-			ps.pacer.observe(now, observationOf(&http.Response{StatusCode: e.status, Header: e.hdr}, now))
+			ps.pacer.observe(e.sent, now, observationOf(&http.Response{StatusCode: e.status, Header: e.hdr}, now))
 			// Workers waiting for the first answer try again.
 			for ; ps.waiting > 0; ps.waiting-- {
 				push(&simEvent{at: now, proc: e.proc})

@@ -170,11 +170,12 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 		defer cancel()
 	}
 	for {
-		if err := c.pacer.acquire(ctx); err != nil {
+		sent, err := c.pacer.acquire(ctx)
+		if err != nil {
 			return nil, nil, st.stopped(err)
 		}
 		st.attempts++
-		a := c.attempt(ctx, req, st.attempts)
+		a := c.attempt(ctx, req, st.attempts, sent)
 
 		var wait time.Duration
 		switch {
@@ -255,7 +256,7 @@ func (st *retryState) stopped(err error) error {
 // attempt sends req once. Its timeout starts now, after the pacer granted
 // the turn, and covers reading the body, so that a stall in the middle of
 // the body is an attempt timeout like any other.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int) answer {
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, sent time.Time) answer {
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	r := req.Clone(actx)
@@ -273,7 +274,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int) answer {
 		"attempt":     n,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
-	c.pacer.done(resp, c.maxRetryAfter)
+	c.pacer.done(resp, sent, c.maxRetryAfter)
 	if err != nil {
 		if actx.Err() != nil && ctx.Err() == nil {
 			err = &attemptTimeout{err: err}
