@@ -135,12 +135,15 @@ func TestPacerPauseHoldsEveryCaller(t *testing.T) {
 		t.Errorf("the pause is %v, more than Retry-After plus a quarter", at.Sub(now))
 	}
 
-	o = observationOf(novaAnswer(429, 0, now.Truncate(time.Second).Add(time.Second), "3600"), now)
-	o.retryAfter = min(o.retryAfter, MaxRetryAfter)
-	p.take(now)
-	p.observe(now, now, o)
-	if at, _ := p.earliest(); at.Sub(now) > MaxRetryAfter*5/4 {
-		t.Errorf("a Retry-After of an hour paused the pacer for %v", at.Sub(now))
+	// The cap is the pacer's own: a Retry-After of an hour, in seconds or
+	// as an HTTP date from a clock a day ahead, pauses it for at most
+	// MaxRetryAfter plus its jitter.
+	for _, ra := range []string{"3600", now.Add(24 * time.Hour).UTC().Format(http.TimeFormat)} {
+		p.take(now)
+		p.done(novaAnswer(429, 0, now.Truncate(time.Second).Add(time.Second), ra), now, MaxRetryAfter)
+		if at, _ := p.earliest(); at.Sub(now) > MaxRetryAfter*5/4 {
+			t.Errorf("a Retry-After of %q paused the pacer for %v", ra, at.Sub(now))
+		}
 	}
 }
 
