@@ -2,9 +2,7 @@ package nova
 
 import (
 	"context"
-	"crypto/sha256"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -175,9 +173,8 @@ func (c *clockOffset) windowEnd(reset, sent, received time.Time) (likely, surely
 	return reset.Add(-(lo + hi) / 2), reset.Add(-lo)
 }
 
-// Pacer paces the requests of every Client that shares it: one per API key,
-// environment and base URL in a process (see SharedPacer). It is safe for
-// concurrent use.
+// Pacer paces the requests of one Client to one of Nova's rate-limit
+// buckets (see bucketPacers). It is safe for concurrent use.
 type Pacer struct {
 	mu      sync.Mutex
 	now     func() time.Time
@@ -213,13 +210,6 @@ type Pacer struct {
 	// window then, to predict what the others have spent since.
 	seenRemaining int
 	seenLeft      time.Duration
-}
-
-// NewPacer returns a pacer for one bucket. Clients get one of their own
-// unless Config.Pacer shares one; the provider shares one per key with
-// SharedPacer.
-func NewPacer() *Pacer {
-	return newPacer(time.Now, rand.Float64)
 }
 
 func newPacer(now func() time.Time, rnd func() float64) *Pacer {
@@ -555,40 +545,3 @@ func (p *Pacer) fallback(now time.Time, o observation, first bool) {
 // the read still waits for as long as its deadline allows, in steps of at
 // most this.
 const MaxRetryAfter = 30 * time.Second
-
-// pacerKey identifies a bucket without holding the key itself: a SHA-256
-// of the API key (which also fixes the environment, from its prefix) and
-// the base URL.
-type pacerKey struct {
-	keyHash [sha256.Size]byte
-	baseURL string
-}
-
-// sharedPacers is the one process-wide variable of this package, and it
-// has to be: Nova keeps one bucket per key and environment, so two provider
-// configurations (aliases) in one Terraform run that use the same key must
-// pace together, and nothing else in the process knows about both. The map
-// is keyed by a hash, never the key, so that no dump or log of it can show
-// a secret; it grows only with the distinct keys and URLs configured in
-// the process.
-var sharedPacers = struct {
-	sync.Mutex
-	m map[pacerKey]*Pacer
-}{m: make(map[pacerKey]*Pacer)}
-
-// SharedPacer returns the process's pacer for one API key at one base URL,
-// creating it on first use.
-func SharedPacer(baseURL, apiKey string) *Pacer {
-	if b, err := NormalizeBaseURL(baseURL); err == nil {
-		baseURL = b
-	}
-	k := pacerKey{keyHash: sha256.Sum256([]byte(apiKey)), baseURL: baseURL}
-	sharedPacers.Lock()
-	defer sharedPacers.Unlock()
-	p, ok := sharedPacers.m[k]
-	if !ok {
-		p = NewPacer()
-		sharedPacers.m[k] = p
-	}
-	return p
-}

@@ -3,9 +3,9 @@ package nova
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -150,7 +150,7 @@ func TestPacerPauseHoldsEveryCaller(t *testing.T) {
 // The same, through acquire: a second caller that arrives during the
 // pause is held until it ends.
 func TestPacerAcquireWaitsOutThePause(t *testing.T) {
-	p := NewPacer()
+	p := newPacer(time.Now, rand.Float64)
 	if _, err := p.acquire(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -288,27 +288,5 @@ func TestPacerSkewCostsNoSpeed(t *testing.T) {
 				t.Errorf("%s: took %.2fx the floor (median of five seeds: %.2f)", name, got, ratios)
 			}
 		}
-	}
-}
-
-// One pacer per key and base URL in the process: clients that share a key
-// share Nova's bucket. The registry never holds the key itself.
-func TestSharedPacer(t *testing.T) {
-	const key = "sk_live_SHAREDPACERSECRET0001"
-	a := SharedPacer("https://nova.example.com", key)
-	if b := SharedPacer("https://nova.example.com/v1/", key); b != a {
-		t.Error("the same key and base URL (with /v1) got another pacer")
-	}
-	if b := SharedPacer("https://nova.example.com", key+"x"); b == a {
-		t.Error("another key got the same pacer")
-	}
-	if b := SharedPacer("https://other.example.com", key); b == a {
-		t.Error("another base URL got the same pacer")
-	}
-	sharedPacers.Lock()
-	dump := fmt.Sprintf("%v %+v", sharedPacers.m, sharedPacers.m)
-	sharedPacers.Unlock()
-	if strings.Contains(dump, "SHAREDPACERSECRET") {
-		t.Error("the registry holds the key")
 	}
 }

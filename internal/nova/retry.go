@@ -169,13 +169,16 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 		ctx, cancel = context.WithTimeout(ctx, DefaultRateLimitWait)
 		defer cancel()
 	}
+	route := bucketOf(req)
 	for {
-		sent, err := c.pacer.acquire(ctx)
-		if err != nil {
+		tn := turn{route: route}
+		tn.bucket, tn.pacer = c.pacers.forRoute(route)
+		var err error
+		if tn.sent, err = tn.pacer.acquire(ctx); err != nil {
 			return nil, nil, st.stopped(err)
 		}
 		st.attempts++
-		a := c.attempt(ctx, req, st.attempts, sent)
+		a := c.attempt(ctx, req, st.attempts, tn)
 
 		var wait time.Duration
 		switch {
@@ -253,10 +256,17 @@ func (st *retryState) stopped(err error) error {
 	return &DeadlineError{Attempts: st.attempts, RateLimited: st.rateLimited, Last: st.last, Err: err}
 }
 
+// turn is a request's place in its bucket's pacing, granted at sent.
+type turn struct {
+	route, bucket string
+	pacer         *Pacer
+	sent          time.Time
+}
+
 // attempt sends req once. Its timeout starts now, after the pacer granted
 // the turn, and covers reading the body, so that a stall in the middle of
 // the body is an attempt timeout like any other.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int, sent time.Time) answer {
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn) answer {
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	r := req.Clone(actx)
@@ -274,7 +284,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, sent tim
 		"attempt":     n,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
-	c.pacer.done(resp, sent, c.maxRetryAfter)
+	c.pacers.done(tn.route, tn.bucket, tn.pacer, resp, tn.sent, c.maxRetryAfter)
 	if err != nil {
 		if actx.Err() != nil && ctx.Err() == nil {
 			err = &attemptTimeout{err: err}
