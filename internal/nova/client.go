@@ -38,7 +38,7 @@ type Config struct {
 	RetryWaitMax   time.Duration // backoff cap, default 30s
 	MaxRetryAfter  time.Duration // cap on one Retry-After wait, default MaxRetryAfter
 	MaxBodyBytes   int64
-	Logger       Logger
+	Logger         Logger
 	// Transport replaces the network transport (tests, benchmarks). By
 	// default it is a clone of http.DefaultTransport, so HTTPS_PROXY and
 	// NO_PROXY apply.
