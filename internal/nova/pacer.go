@@ -71,6 +71,15 @@ import (
 //
 // Everything that depends on time takes "now" as an argument, so tests drive
 // the controller with an injected clock (pacer_test.go).
+//
+// Why the spacing is not golang.org/x/time/rate: a rate.Limiter (SetLimit,
+// SetBurst 1) could space turns at p.rate, which is the one line of
+// nextTurn it would replace; the rest of nextTurn is what the pacer needs
+// and the limiter has no notion of: gaps randomised only while contended,
+// and a turn that would fall past the window moved to the window's start.
+// Keeping both the limiter's state and the window's would mean two sources
+// of "when may the next request go" to keep in step; the hand-written gap
+// is one division.
 
 const (
 	// window is the length of Nova's rate-limit window (nova-api.md §7.1:
