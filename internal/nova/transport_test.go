@@ -114,7 +114,11 @@ func TestShortDNSFailureIsRetried(t *testing.T) {
 	ts := httptest.NewServer(fake)
 	t.Cleanup(ts.Close)
 	var dials atomic.Int32
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	def, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		t.Fatalf("http.DefaultTransport is a %T", http.DefaultTransport)
+	}
+	tr := def.Clone()
 	var d net.Dialer
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if dials.Add(1) == 1 {
