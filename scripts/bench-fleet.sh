@@ -20,7 +20,12 @@
 #               (novafake -strip-ratelimit-headers);
 #   :aliases    one plan with N provider aliases (same key, a tenant each), M
 #               reads through each: Terraform starts one provider process per
-#               alias, so they pace like N runs, through the headers.
+#               alias, so they pace like N runs, through the headers;
+#   :buckets    (N must be 1) one plan with M batch reads (bucket read_and_ops,
+#               RATE/s) and M nova_criteria_version reads (criteria_current_reads,
+#               60/s): each bucket is paced on its own, so the floor is the
+#               batch bucket's, M/RATE s (issue 19's target: <= 1.3x, <= 2% 429).
+#               A build without nova_criteria_version prints "skipped".
 # BASELINE=<git revision> also builds the provider from that revision and runs
 # every scenario with both builds, alternating, in the same loop; rows are
 # labelled "before" and "after". PLAN_TIMEOUT (default 120 s) ends a plan that
@@ -30,7 +35,7 @@ export CHECKPOINT_DISABLE=1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-scenarios="${SCENARIOS:-1x200 1x200@1s 1x200@1.8s 1x200@-900ms 8x25 8x25@1s 8x25:stripped 2x100:aliases}"
+scenarios="${SCENARIOS:-1x200 1x200@1s 1x200@1.8s 1x200@-900ms 8x25 8x25@1s 8x25:stripped 2x100:aliases 1x100:buckets}"
 runs="${RUNS:-1}"
 rate="${RATE:-20}"
 plan_timeout="${PLAN_TIMEOUT:-120}"
@@ -147,6 +152,36 @@ HCL
   } >"$work/$prefix-0/main.tf"
 }
 
+# buckets PREFIX M writes one configuration with M batch reads and M
+# current-criteria reads.
+buckets() {
+  local prefix="$1" m="$2"
+  mkdir -p "$work/$prefix-0"
+  {
+    header
+    cat <<HCL
+provider "nova" {
+  tenant_id = "fleet-0"
+}
+data "nova_scoring_batch" "b" {
+  count            = $m
+  job_id           = "job-fleet"
+  scoring_batch_id = format("batch-%03d", count.index)
+}
+data "nova_criteria_version" "c" {
+  count  = $m
+  job_id = "job-fleet"
+}
+HCL
+  } >"$work/$prefix-0/main.tf"
+}
+
+# supported BUILD PREFIX: the build knows every data source of the configuration.
+supported() {
+  (cd "$work/$2-0" && TF_CLI_CONFIG_FILE="$work/$1.tfrc" "$tf" validate -no-color >"$work/validate.out" 2>&1) ||
+    ! grep -q 'does not support data source "nova_criteria_version"' "$work/validate.out"
+}
+
 start_fake() {
   rm -f "$work/addr" "$work/fake.log"
   "$work/novafake" -listen 127.0.0.1:0 -addr-file "$work/addr" -seed "$work/seed.json" "$@" 2>"$work/fake.log" &
@@ -196,7 +231,22 @@ for sc in $scenarios; do
   seed "$n" "$m" >"$work/seed.json"
   rm -rf "$work"/ws-* "$work"/empty-*
   procs="$n"
-  if [[ "$sc" == *:aliases* ]]; then
+  floor="$(calc "$n * $m / $rate")"
+  run_builds=("${builds[@]}")
+  if [[ "$sc" == *:buckets* ]]; then
+    buckets ws "$m"
+    buckets empty 0
+    floor="$(calc "$m / $rate")"
+    run_builds=()
+    for b in "${builds[@]}"; do
+      if supported "$b" ws; then
+        run_builds+=("$b")
+      else
+        echo "  $sc $b: skipped: nova_criteria_version not available" >&2
+        rows+=("$(printf '| %-20s | %-6s | skipped: nova_criteria_version not available |' "$sc" "$b")")
+      fi
+    done
+  elif [[ "$sc" == *:aliases* ]]; then
     aliases ws "$n" "$m"
     aliases empty "$n" 0
     procs=1
@@ -204,9 +254,9 @@ for sc in $scenarios; do
     workspaces ws "$n" "$m"
     workspaces empty "$n" 0
   fi
-  for b in "${builds[@]}"; do : >"$work/wall.$b"; : >"$work/base.$b"; : >"$work/req.$b"; : >"$work/429.$b"; : >"$work/failed.$b"; done
-  for ((r = 0; r < runs; r++)); do
-    for b in "${builds[@]}"; do
+  for b in "${run_builds[@]}"; do : >"$work/wall.$b"; : >"$work/base.$b"; : >"$work/req.$b"; : >"$work/429.$b"; : >"$work/failed.$b"; done
+  for ((r = 0; r < runs && ${#run_builds[@]} > 0; r++)); do
+    for b in "${run_builds[@]}"; do
       start_fake -read-rate-limit "$rate" "${flags[@]}"
       read -r wall failed < <(fleet "$b" ws "$procs")
       stop_fake
@@ -220,8 +270,7 @@ for sc in $scenarios; do
       echo "  $sc $b run $((r + 1)): wall $(tail -n1 "$work/wall.$b") s, empty $wall s, requests $(tail -n1 "$work/req.$b"), 429s $(tail -n1 "$work/429.$b"), failed $failed" >&2
     done
   done
-  floor="$(calc "$n * $m / $rate")"
-  for b in "${builds[@]}"; do
+  for b in "${run_builds[@]}"; do
     wall="$(median <"$work/wall.$b")"
     req="$(median <"$work/req.$b")"
     r429="$(median <"$work/429.$b")"
@@ -235,4 +284,4 @@ echo
 printf '| %-20s | %-6s | %3s | %4s | %7s | %6s | %7s | %8s | %8s | %13s | %6s |\n' "scenario" "build" "N" "M" "wall s" "floor" "ratio" "empty" "requests" "429s" "failed"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------" "--------" "-----" "------" "---------" "--------" "---------" "----------" "----------" "---------------" "--------"
 printf '%s\n' "${rows[@]}"
-echo "(median of $runs runs; floor = N*M/$rate s; failed = most failed runs in any one run; empty = the same plans at once without data sources)"
+echo "(median of $runs runs; floor = N*M/$rate s, for :buckets M/$rate s; failed = most failed runs in any one run; empty = the same plans at once without data sources)"
