@@ -63,8 +63,8 @@ import (
 // 429, then additive increase under fallbackRate; each 429 pauses the
 // process as above, which is the decrease.
 //
-// Rules that no test missed when removed were deleted (BENCHMARKS.md, "Pacer
-// rules", has what each removal cost in the fleet simulation): taking the
+// Rules that no test missed when removed were deleted (BENCHMARKS.md, "The
+// pacer's rules", has what each removal cost in the fleet simulation): taking the
 // whole bucket after three answers alone, a second lone request at the
 // start of each window, a cap on bursts above the share late in a window,
 // and the fallback's multiplicative decrease.
@@ -164,9 +164,12 @@ func observationOf(resp *http.Response, now time.Time) observation {
 // what the others spend before it (from the middle, a request sent in the
 // last milliseconds of a spent window drew a 429 and a second's pause,
 // 1.16x instead of 1.03x for a process alone, and 16 runs drew 6-7% 429s
-// instead of 4%; figures from BenchmarkPacerFleetSim). By construction neither is more than one window past the
-// answer. An answer outside the range means one of the clocks was set: the
-// range starts again from that answer.
+// instead of 4%; figures from BenchmarkPacerFleetSim). By construction
+// neither is more than one window past the answer. An answer outside the
+// range means one of the clocks was set (or a server sent a Reset from
+// nowhere): the range starts again from that answer, and so does the
+// window, whatever its label, so that one odd Reset far ahead cannot make
+// every later answer look like one from a settled window.
 type clockOffset struct {
 	lo, hi time.Duration // Nova's clock minus ours lies in [lo, hi]
 	known  bool
@@ -174,14 +177,17 @@ type clockOffset struct {
 
 // windowEnd narrows the range with an answer labelled reset, to a request
 // sent at sent and answered at received, and returns where the window
-// labelled reset likely ends on the local clock, and when it surely has.
-func (c *clockOffset) windowEnd(reset, sent, received time.Time) (likely, surely time.Time) {
+// labelled reset likely ends on the local clock, when it surely has, and
+// whether the range started again.
+func (c *clockOffset) windowEnd(reset, sent, received time.Time) (likely, surely time.Time, restarted bool) {
 	lo, hi := reset.Add(-window).Sub(received), reset.Sub(sent)
 	if c.known && lo <= c.hi && hi >= c.lo {
 		lo, hi = max(lo, c.lo), min(hi, c.hi)
+	} else {
+		restarted = c.known
 	}
 	c.lo, c.hi, c.known = lo, hi, true
-	return reset.Add(-(lo + hi) / 2), reset.Add(-lo)
+	return reset.Add(-(lo + hi) / 2), reset.Add(-lo), restarted
 }
 
 // Pacer paces the requests of one Client to one of Nova's rate-limit
@@ -408,7 +414,7 @@ func (p *Pacer) observe(sent, now time.Time, o observation) {
 	}
 	p.informed = true
 	p.ceiling = float64(o.limit)
-	end, ended := p.clock.windowEnd(o.reset, sent, now)
+	end, ended, restarted := p.clock.windowEnd(o.reset, sent, now)
 	phase := min(max(1-end.Sub(now).Seconds()/window.Seconds(), 0), 1)
 	used := o.limit - o.remaining
 	admitted := 0
@@ -416,7 +422,7 @@ func (p *Pacer) observe(sent, now time.Time, o observation) {
 		admitted = 1
 	}
 	switch {
-	case o.reset.After(p.label):
+	case restarted || o.reset.After(p.label):
 		// A new window: settle the last one, then start counting.
 		if first {
 			p.start(now, used)

@@ -244,6 +244,29 @@ func TestPacerPlacesTheWindowOnTheLocalClock(t *testing.T) {
 	}
 }
 
+// One answer with a Reset from nowhere (a day ahead) must not make every
+// later answer look like one from a window already settled: the answers
+// after it start the clock range, and the window, again.
+func TestPacerRecoversFromAResetFarAhead(t *testing.T) {
+	now := time.Unix(1_800_000_000, 300*int64(time.Millisecond))
+	p := newPacer(func() time.Time { return now }, func() float64 { return 0.5 })
+	answer := func(remaining int, reset time.Time) {
+		sent := now
+		p.take(sent)
+		now = now.Add(10 * time.Millisecond)
+		p.observe(sent, now, observationOf(novaAnswer(200, remaining, reset, ""), now))
+	}
+	answer(19, now.Truncate(time.Second).Add(time.Second))
+	answer(18, now.Add(24*time.Hour).Truncate(time.Second))
+	next := now.Truncate(time.Second).Add(2 * time.Second)
+	now = next.Add(-900 * time.Millisecond)
+	answer(19, next)
+	if !p.label.Equal(next) || p.remaining > 19 || p.ended.After(now.Add(window)) {
+		t.Errorf("after a Reset a day ahead, an ordinary answer left the window at label %v, %d tokens, ending %v from now",
+			p.label.Sub(next), p.remaining, p.ended.Sub(now))
+	}
+}
+
 // Skew costs no speed, across the band of offsets users meet (laptops
 // after sleep, VMs, CI runners without NTP), and never makes the pacer
 // fall back to pacing without the headers. A process alone keeps its
