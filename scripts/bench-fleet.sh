@@ -10,18 +10,36 @@
 # the same run: what starting N Terraform runs costs on this machine, which
 # no pacing can remove. Nothing asserts; the figures go into BENCHMARKS.md.
 #
-#   SCENARIOS="1x200 8x25 16x25 8x25:stripped" RUNS=3 RATE=20 scripts/bench-fleet.sh
+#   SCENARIOS="1x200 1x200@1s 8x25@1s 8x25:stripped 2x100:aliases" RUNS=3 RATE=20 scripts/bench-fleet.sh
+#   BASELINE=main SCENARIOS="1x200@1s" scripts/bench-fleet.sh   # before and after, in one loop
 #
-# A scenario is NxM, with ":stripped" to drop the X-RateLimit-* headers as a
-# proxy might (novafake -strip-ratelimit-headers).
+# A scenario is NxM, then optionally:
+#   @OFFSET     Nova's clock OFFSET ahead of the local one (1s, 1.8s, -900ms):
+#               novafake -clock-offset, as a server whose clock drifted;
+#   :stripped   drop the X-RateLimit-* headers as a proxy might
+#               (novafake -strip-ratelimit-headers);
+#   :aliases    one plan with N provider aliases (same key, a tenant each), M
+#               reads through each: Terraform starts one provider process per
+#               alias, so they pace like N runs, through the headers;
+#   :buckets    (N must be 1) one plan with M batch reads (bucket read_and_ops,
+#               RATE/s) and M nova_criteria_version reads (criteria_current_reads,
+#               60/s): each bucket is paced on its own, so the floor is the
+#               batch bucket's, M/RATE s (issue 19's target: <= 1.3x, <= 2% 429).
+#               A build without nova_criteria_version prints "skipped".
+# BASELINE=<git revision> also builds the provider from that revision and runs
+# every scenario with both builds, alternating, in the same loop; rows are
+# labelled "before" and "after". PLAN_TIMEOUT (default 120 s) ends a plan that
+# takes longer; it counts as failed and its wall time is the timeout.
 set -euo pipefail
 export CHECKPOINT_DISABLE=1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-scenarios="${SCENARIOS:-1x200 8x25 16x25 8x25:stripped}"
-runs="${RUNS:-3}"
+scenarios="${SCENARIOS:-1x200 1x200@1s 1x200@1.8s 1x200@-900ms 8x25 8x25@1s 8x25:stripped 2x100:aliases 1x100:buckets}"
+runs="${RUNS:-1}"
 rate="${RATE:-20}"
+plan_timeout="${PLAN_TIMEOUT:-120}"
+baseline="${BASELINE:-}"
 
 work="$(mktemp -d)"
 fake_pid=""
@@ -36,16 +54,29 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 tf="$(scripts/ensure-terraform.sh)"
 echo "terraform: $tf ($("$tf" version | head -n1)); $(nproc) cores; runs per figure: $runs; limit $rate req/s per key" >&2
 
-mkdir -p "$work/bin"
-go build -o "$work/bin/terraform-provider-nova" .
-go build -o "$work/novafake" ./internal/cmd/novafake
-cat >"$work/terraformrc" <<RC
+# rc NAME DIR writes a CLI configuration that finds the provider in DIR.
+rc() {
+  cat >"$work/$1.tfrc" <<RC
 provider_installation {
-  dev_overrides { "registry.terraform.io/dweet/nova" = "$work/bin" }
+  dev_overrides { "registry.terraform.io/dweet/nova" = "$2" }
   direct {}
 }
 RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
+}
+builds=(after)
+mkdir -p "$work/after"
+go build -o "$work/after/terraform-provider-nova" .
+rc after "$work/after"
+if [[ -n "$baseline" ]]; then
+  mkdir -p "$work/before-src" "$work/before"
+  git archive "$baseline" | tar -x -C "$work/before-src"
+  (cd "$work/before-src" && go build -o "$work/before/terraform-provider-nova" .)
+  rc before "$work/before"
+  builds=(before after)
+  echo "before: $(git rev-parse --short "$baseline"); after: the work tree" >&2
+fi
+go build -o "$work/novafake" ./internal/cmd/novafake
+export TF_IN_AUTOMATION=1
 export NOVA_API_KEY=sk_test_fleet_0000000000000000
 unset TF_LOG TF_LOG_PATH
 
@@ -66,17 +97,24 @@ seed() {
   echo ']}'
 }
 
-# workspaces PREFIX N M writes one configuration per process.
-workspaces() {
-  local prefix="$1" n="$2" m="$3" i
-  for ((i = 0; i < n; i++)); do
-    mkdir -p "$work/$prefix-$i"
-    cat >"$work/$prefix-$i/main.tf" <<HCL
+header() {
+  cat <<HCL
 terraform {
   required_providers {
     nova = { source = "dweet/nova" }
   }
 }
+HCL
+}
+
+# workspaces PREFIX N M writes one configuration per process.
+workspaces() {
+  local prefix="$1" n="$2" m="$3" i
+  for ((i = 0; i < n; i++)); do
+    mkdir -p "$work/$prefix-$i"
+    {
+      header
+      cat <<HCL
 provider "nova" {
   tenant_id = "fleet-$i"
 }
@@ -87,7 +125,61 @@ data "nova_scoring_batch" "b" {
 }
 output "completed" { value = length([for b in data.nova_scoring_batch.b : b if b.status == "completed"]) }
 HCL
+    } >"$work/$prefix-$i/main.tf"
   done
+}
+
+# aliases PREFIX N M writes one configuration with N aliases of M reads each.
+aliases() {
+  local prefix="$1" n="$2" m="$3" i
+  mkdir -p "$work/$prefix-0"
+  {
+    header
+    for ((i = 0; i < n; i++)); do
+      cat <<HCL
+provider "nova" {
+  alias     = "a$i"
+  tenant_id = "fleet-$i"
+}
+data "nova_scoring_batch" "b$i" {
+  provider         = nova.a$i
+  count            = $m
+  job_id           = "job-fleet"
+  scoring_batch_id = format("batch-%03d", count.index)
+}
+HCL
+    done
+  } >"$work/$prefix-0/main.tf"
+}
+
+# buckets PREFIX M writes one configuration with M batch reads and M
+# current-criteria reads.
+buckets() {
+  local prefix="$1" m="$2"
+  mkdir -p "$work/$prefix-0"
+  {
+    header
+    cat <<HCL
+provider "nova" {
+  tenant_id = "fleet-0"
+}
+data "nova_scoring_batch" "b" {
+  count            = $m
+  job_id           = "job-fleet"
+  scoring_batch_id = format("batch-%03d", count.index)
+}
+data "nova_criteria_version" "c" {
+  count  = $m
+  job_id = "job-fleet"
+}
+HCL
+  } >"$work/$prefix-0/main.tf"
+}
+
+# supported BUILD PREFIX: the build knows every data source of the configuration.
+supported() {
+  (cd "$work/$2-0" && TF_CLI_CONFIG_FILE="$work/$1.tfrc" "$tf" validate -no-color >"$work/validate.out" 2>&1) ||
+    ! grep -q 'does not support data source "nova_criteria_version"' "$work/validate.out"
 }
 
 start_fake() {
@@ -105,19 +197,19 @@ stop_fake() {
   fake_pid=""
 }
 
-# fleet PREFIX N prints "wall failed": N plans at once, wall time to the last exit.
+# fleet BUILD PREFIX N prints "wall failed": N plans at once, wall time to the last exit.
 fleet() {
-  local prefix="$1" n="$2" i start end failed=0
+  local build="$1" prefix="$2" n="$3" i start end failed=0
   local pids=()
   start="$(date +%s.%N)"
   for ((i = 0; i < n; i++)); do
-    (cd "$work/$prefix-$i" && exec "$tf" plan -input=false -no-color -lock=false >"$work/plan-$i.out" 2>&1) &
+    (cd "$work/$prefix-$i" && TF_CLI_CONFIG_FILE="$work/$build.tfrc" exec timeout "$plan_timeout" "$tf" plan -input=false -no-color -lock=false >"$work/plan-$i.out" 2>&1) &
     pids+=($!)
   done
   for i in "${!pids[@]}"; do
     if ! wait "${pids[$i]}"; then
       failed=$((failed + 1))
-      grep -m1 -A3 'Error:' "$work/plan-$i.out" >&2 || true
+      grep -m1 -A3 'Error:' "$work/plan-$i.out" >&2 || echo "  (plan $i: no answer within ${plan_timeout}s)" >&2
     fi
   done
   end="$(date +%s.%N)"
@@ -126,40 +218,70 @@ fleet() {
 
 rows=()
 for sc in $scenarios; do
-  spec="${sc%%:*}"
+  spec="${sc%%[@:]*}"
   flags=()
-  [[ "$sc" == *:stripped ]] && flags=(-strip-ratelimit-headers)
+  [[ "$sc" == *:stripped* ]] && flags+=(-strip-ratelimit-headers)
+  if [[ "$sc" == *@* ]]; then
+    offset="${sc#*@}"
+    offset="${offset%%:*}"
+    flags+=(-clock-offset "$offset")
+  fi
   n="${spec%x*}"
   m="${spec#*x}"
   seed "$n" "$m" >"$work/seed.json"
   rm -rf "$work"/ws-* "$work"/empty-*
-  workspaces ws "$n" "$m"
-  workspaces empty "$n" 0
-  : >"$work/wall"; : >"$work/base"; : >"$work/req"; : >"$work/429"; : >"$work/failed"
-  for ((r = 0; r < runs; r++)); do
-    start_fake -read-rate-limit "$rate" "${flags[@]}"
-    read -r wall failed < <(fleet ws "$n")
-    stop_fake
-    echo "$wall" >>"$work/wall"
-    echo "$failed" >>"$work/failed"
-    grep -c ' GET ' "$work/fake.log" >>"$work/req" || true
-    grep -c ' GET .* 429 ' "$work/fake.log" >>"$work/429" || true
-    [[ -n "${KEEP_LOG:-}" ]] && cp "$work/fake.log" "$KEEP_LOG.$sc.$r"
-    read -r wall _ < <(fleet empty "$n")
-    echo "$wall" >>"$work/base"
-    echo "  $sc run $((r + 1)): wall $(tail -n1 "$work/wall") s, empty $wall s, requests $(tail -n1 "$work/req"), 429s $(tail -n1 "$work/429"), failed $failed" >&2
-  done
+  procs="$n"
   floor="$(calc "$n * $m / $rate")"
-  wall="$(median <"$work/wall")"
-  req="$(median <"$work/req")"
-  r429="$(median <"$work/429")"
-  rows+=("$(printf '| %-14s | %3s | %4s | %7.2f | %6.2f | %5.2f x | %8.2f | %8s | %5s (%4.1f%%) | %6s |' \
-    "$sc" "$n" "$m" "$wall" "$floor" "$(calc "$wall / $floor")" "$(median <"$work/base")" "$req" "$r429" "$(calc "100 * $r429 / ($req > 0 ? $req : 1)")" \
-    "$(sort -n "$work/failed" | tail -n1)")")
+  run_builds=("${builds[@]}")
+  if [[ "$sc" == *:buckets* ]]; then
+    buckets ws "$m"
+    buckets empty 0
+    floor="$(calc "$m / $rate")"
+    run_builds=()
+    for b in "${builds[@]}"; do
+      if supported "$b" ws; then
+        run_builds+=("$b")
+      else
+        echo "  $sc $b: skipped: nova_criteria_version not available" >&2
+        rows+=("$(printf '| %-20s | %-6s | skipped: nova_criteria_version not available |' "$sc" "$b")")
+      fi
+    done
+  elif [[ "$sc" == *:aliases* ]]; then
+    aliases ws "$n" "$m"
+    aliases empty "$n" 0
+    procs=1
+  else
+    workspaces ws "$n" "$m"
+    workspaces empty "$n" 0
+  fi
+  for b in "${run_builds[@]}"; do : >"$work/wall.$b"; : >"$work/base.$b"; : >"$work/req.$b"; : >"$work/429.$b"; : >"$work/failed.$b"; done
+  for ((r = 0; r < runs && ${#run_builds[@]} > 0; r++)); do
+    for b in "${run_builds[@]}"; do
+      start_fake -read-rate-limit "$rate" "${flags[@]}"
+      read -r wall failed < <(fleet "$b" ws "$procs")
+      stop_fake
+      echo "$wall" >>"$work/wall.$b"
+      echo "$failed" >>"$work/failed.$b"
+      grep -c ' GET ' "$work/fake.log" >>"$work/req.$b" || true
+      grep -c ' GET .* 429 ' "$work/fake.log" >>"$work/429.$b" || true
+      [[ -n "${KEEP_LOG:-}" ]] && cp "$work/fake.log" "$KEEP_LOG.$sc.$b.$r"
+      read -r wall _ < <(fleet "$b" empty "$procs")
+      echo "$wall" >>"$work/base.$b"
+      echo "  $sc $b run $((r + 1)): wall $(tail -n1 "$work/wall.$b") s, empty $wall s, requests $(tail -n1 "$work/req.$b"), 429s $(tail -n1 "$work/429.$b"), failed $failed" >&2
+    done
+  done
+  for b in "${run_builds[@]}"; do
+    wall="$(median <"$work/wall.$b")"
+    req="$(median <"$work/req.$b")"
+    r429="$(median <"$work/429.$b")"
+    rows+=("$(printf '| %-20s | %-6s | %3s | %4s | %7.2f | %6.2f | %5.2f x | %8.2f | %8s | %5s (%4.1f%%) | %6s |' \
+      "$sc" "$b" "$n" "$m" "$wall" "$floor" "$(calc "$wall / $floor")" "$(median <"$work/base.$b")" "$req" "$r429" "$(calc "100 * $r429 / ($req > 0 ? $req : 1)")" \
+      "$(sort -n "$work/failed.$b" | tail -n1)")")
+  done
 done
 
 echo
-printf '| %-14s | %3s | %4s | %7s | %6s | %7s | %8s | %8s | %13s | %6s |\n' "scenario" "N" "M" "wall s" "floor" "ratio" "empty" "requests" "429s" "failed"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------" "-----" "------" "---------" "--------" "---------" "----------" "----------" "---------------" "--------"
+printf '| %-20s | %-6s | %3s | %4s | %7s | %6s | %7s | %8s | %8s | %13s | %6s |\n' "scenario" "build" "N" "M" "wall s" "floor" "ratio" "empty" "requests" "429s" "failed"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------" "--------" "-----" "------" "---------" "--------" "---------" "----------" "----------" "---------------" "--------"
 printf '%s\n' "${rows[@]}"
-echo "(median of $runs runs; floor = N*M/$rate s; failed = most failed runs in any one run; empty = the same N plans at once without data sources)"
+echo "(median of $runs runs; floor = N*M/$rate s, for :buckets M/$rate s; failed = most failed runs in any one run; empty = the same plans at once without data sources)"

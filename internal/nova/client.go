@@ -37,12 +37,8 @@ type Config struct {
 	RetryWaitMin   time.Duration // first backoff, default 500ms
 	RetryWaitMax   time.Duration // backoff cap, default 30s
 	MaxRetryAfter  time.Duration // cap on one Retry-After wait, default MaxRetryAfter
-	// Pacer paces requests under Nova's per-key rate limit. Clients that
-	// share a key should share one (SharedPacer); nil gives the client a
-	// pacer of its own.
-	Pacer        *Pacer
-	MaxBodyBytes int64
-	Logger       Logger
+	MaxBodyBytes   int64
+	Logger         Logger
 	// Transport replaces the network transport (tests, benchmarks). By
 	// default it is a clone of http.DefaultTransport, so HTTPS_PROXY and
 	// NO_PROXY apply.
@@ -62,8 +58,13 @@ type Client struct {
 	// maxRetryAfter caps a single Retry-After wait.
 	maxRetryAfter time.Duration
 	log           Logger
-	pacer         *Pacer
-	http          *http.Client
+	// pacers pace the client's requests under Nova's rate limits, one
+	// per bucket. Nothing is shared between clients: Terraform starts a
+	// provider process per provider configuration, so the other users of
+	// the key (aliases included) are other processes, and the answers'
+	// headers are how they pace together.
+	pacers *bucketPacers
+	http   *http.Client
 }
 
 // New validates cfg and builds a Client.
@@ -97,10 +98,6 @@ func New(cfg Config) (*Client, error) {
 	case maxRetries < 0:
 		maxRetries = 0
 	}
-	pacer := cfg.Pacer
-	if pacer == nil {
-		pacer = NewPacer()
-	}
 	return &Client{
 		baseURL:       base,
 		apiKey:        cfg.APIKey,
@@ -112,7 +109,7 @@ func New(cfg Config) (*Client, error) {
 		waitMax:       cmp.Or(cfg.RetryWaitMax, 30*time.Second),
 		maxRetryAfter: cmp.Or(cfg.MaxRetryAfter, MaxRetryAfter),
 		log:           cfg.Logger,
-		pacer:         pacer,
+		pacers:        newBucketPacers(time.Now),
 		// No Timeout here: the per-attempt timeout starts when the
 		// pacer grants the turn (see attempt), not while queued.
 		http: &http.Client{
@@ -122,9 +119,6 @@ func New(cfg Config) (*Client, error) {
 		},
 	}, nil
 }
-
-// Pacer returns the pacer this client's requests wait for.
-func (c *Client) Pacer() *Pacer { return c.pacer }
 
 // NormalizeBaseURL accepts the API root with or without "/v1" and a trailing
 // slash and returns it without either. Plain http is only allowed for

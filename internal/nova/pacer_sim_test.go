@@ -28,6 +28,7 @@ type simConfig struct {
 	workers  int
 	latency  time.Duration // round trip; the server sees the request halfway
 	headers  bool          // false: a proxy strips X-RateLimit-*
+	skew     time.Duration // Nova's clock minus the processes' clock
 	procs    []simProcess
 	seed     uint64
 	deadline time.Duration // simulation gives up here
@@ -50,6 +51,7 @@ type simEvent struct {
 	seq    int
 	proc   int
 	kind   int // 0: a worker tries for a turn, 1: the server sees a request, 2: the answer arrives
+	sent   time.Time
 	status int
 	hdr    http.Header
 }
@@ -130,10 +132,12 @@ func simulate(cfg simConfig) simResult {
 				push(&simEvent{at: at, proc: e.proc})
 			default:
 				ps.pacer.take(now)
-				push(&simEvent{at: now.Add(cfg.latency / 2), proc: e.proc, kind: 1})
+				push(&simEvent{at: now.Add(cfg.latency / 2), proc: e.proc, kind: 1, sent: now})
 			}
 		case 1:
-			sec := now.Unix()
+			// Nova's windows are whole seconds on its own clock.
+			novaNow := now.Add(cfg.skew)
+			sec := novaNow.Unix()
 			if cfg.trace != nil && sec != lastSec {
 				if lastSec != 0 {
 					ps := make([]*Pacer, len(procs))
@@ -162,15 +166,15 @@ func simulate(cfg simConfig) simResult {
 			if status == http.StatusTooManyRequests {
 				res.limited++
 				limitedIn[sec]++
-				res.phases = append(res.phases, float64(now.Sub(time.Unix(sec, 0)))/float64(time.Second))
-				if !ps.pacer.windowEnd.After(time.Unix(sec, 0)) {
+				res.phases = append(res.phases, float64(novaNow.Sub(time.Unix(sec, 0)))/float64(time.Second))
+				if !ps.pacer.windowEnd.After(time.Unix(sec, 0).Add(-cfg.skew)) {
 					res.stale++
 				}
-				h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(time.Unix(reset, 0).Sub(now).Seconds())))))
+				h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(time.Unix(reset, 0).Sub(novaNow).Seconds())))))
 			}
-			push(&simEvent{at: now.Add(cfg.latency / 2), proc: e.proc, kind: 2, status: status, hdr: h})
+			push(&simEvent{at: now.Add(cfg.latency / 2), proc: e.proc, kind: 2, status: status, hdr: h, sent: e.sent})
 		case 2:
-			ps.pacer.observe(now, observationOf(&http.Response{StatusCode: e.status, Header: e.hdr}, now))
+			ps.pacer.observe(e.sent, now, observationOf(&http.Response{StatusCode: e.status, Header: e.hdr}, now))
 			// Workers waiting for the first answer try again.
 			for ; ps.waiting > 0; ps.waiting-- {
 				push(&simEvent{at: now, proc: e.proc})

@@ -3,6 +3,7 @@ package nova
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -478,22 +480,29 @@ func TestPermanentTransportErrorsFailAtOnce(t *testing.T) {
 	})
 }
 
+// Transport errors as http.Client.Do returns them: transient unless they
+// cannot mend.
 func TestTransientTransportClassification(t *testing.T) {
+	get := func(err error) error { return &url.Error{Op: "Get", URL: "https://nova.example.com/v1/jobs", Err: err} }
 	for _, tt := range []struct {
 		err  error
 		want bool
 	}{
-		{&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
-		{&net.OpError{Op: "read", Err: syscall.ECONNRESET}, true},
-		{io.ErrUnexpectedEOF, true},
-		{&net.DNSError{Err: "timeout", IsTimeout: true}, true},
-		{&net.DNSError{Err: "no such host", IsNotFound: true}, false},
-		{x509.UnknownAuthorityError{}, false},
-		{x509.HostnameError{Host: "x"}, false},
-		{errors.New(`unsupported protocol scheme "ftp"`), false},
-		{errors.New(`net/http: invalid header field value for "X-Tenant-Id"`), false},
+		{get(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), true},
+		{get(&net.OpError{Op: "read", Err: syscall.ECONNRESET}), true},
+		{get(io.ErrUnexpectedEOF), true},
+		{get(&net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", IsNotFound: true}}), true},
+		{get(errors.New("net/http: HTTP/1.x transport connection broken: malformed HTTP response \"garbage\"")), true},
+		{get(errors.New("Service Unavailable")), true}, // a proxy's answer to CONNECT
+		{fmt.Errorf("reading the response: %w", io.ErrUnexpectedEOF), true},
+		{get(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), false},
+		{get(&tls.CertificateVerificationError{Err: x509.HostnameError{Host: "x"}}), false},
+		{get(errors.New(`unsupported protocol scheme "ftp"`)), false},
+		{get(errors.New(`net/http: invalid header field value for "X-Tenant-Id"`)), false},
+		{get(errors.New("stopped after 10 redirects")), false},
+		{fmt.Errorf("reading the response: %w: more than 8 bytes", errBodyTooLarge), false},
 	} {
-		if got := transientTransport(tt.err); got != tt.want {
+		if got := transientTransport(t.Context(), tt.err); got != tt.want {
 			t.Errorf("transientTransport(%v) = %v, want %v", tt.err, got, tt.want)
 		}
 	}

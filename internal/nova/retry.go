@@ -2,17 +2,14 @@ package nova
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
-	"syscall"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // The retry loop is written here rather than left to go-retryablehttp,
@@ -86,7 +83,8 @@ func (e *DeadlineError) Unwrap() []error {
 
 // PermanentTransportError is a failure that no retry can mend: a
 // certificate the system does not trust, a request Go refuses to send (an
-// invalid header value, an unsupported scheme). It fails at once.
+// invalid header value, an unsupported scheme), too many redirects. It
+// fails at once (see transientTransport).
 type PermanentTransportError struct {
 	Err error
 }
@@ -110,39 +108,26 @@ func IsTransient(err error) bool {
 	return true
 }
 
-// transientTransport classifies an attempt that got no answer. Only what
-// can mend is retried: refused, reset or aborted connections, timeouts,
-// temporary DNS failures, and a connection closed mid-answer. Everything
-// else (certificate errors first among them) is permanent.
-func transientTransport(err error) bool {
-	var (
-		certInvalid   x509.CertificateInvalidError
-		unknownAuth   x509.UnknownAuthorityError
-		hostname      x509.HostnameError
-		verify        *tls.CertificateVerificationError
-		recordHeader  tls.RecordHeaderError
-		dnsErr        *net.DNSError
-		netErr        net.Error
-		attemptExpiry *attemptTimeout
-	)
-	switch {
-	case errors.As(err, &certInvalid), errors.As(err, &unknownAuth), errors.As(err, &hostname),
-		errors.As(err, &verify), errors.As(err, &recordHeader):
+// transientTransport classifies an attempt that got no answer. A transport
+// error is transient by default and counts against max_retries: a connection
+// refused, reset or closed mid-answer, a timeout, a DNS failure, a proxy that
+// answered CONNECT with an error, an answer that is not HTTP, an HTTP/2
+// GOAWAY or stream reset may all mend. What cannot mend fails at once: a
+// certificate or TLS verification error, an unsupported scheme, a malformed
+// header, too many redirects (go-retryablehttp's DefaultRetryPolicy tells
+// these apart, so it is called rather than kept as a second list here), and
+// a body over the size limit (which only this client knows about). A
+// malformed URL never gets this far: building the request fails first.
+//
+// The policy matches on the *url.Error that http.Client.Do returns, so err
+// must be Do's error as it came; an attempt cut off by its timeout or a
+// body that failed mid-read is transient either way.
+func transientTransport(ctx context.Context, err error) bool {
+	if errors.Is(err, errBodyTooLarge) {
 		return false
-	case errors.As(err, &attemptExpiry):
-		return true
-	case errors.As(err, &dnsErr):
-		return dnsErr.IsTemporary || dnsErr.IsTimeout
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, syscall.ETIMEDOUT), errors.Is(err, syscall.EHOSTUNREACH),
-		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ENETDOWN),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return true
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return true
 	}
-	return false
+	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+	return retry
 }
 
 // attemptTimeout marks an attempt cut off by the per-attempt timeout, as
@@ -169,12 +154,16 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 		ctx, cancel = context.WithTimeout(ctx, DefaultRateLimitWait)
 		defer cancel()
 	}
+	route := bucketOf(req)
 	for {
-		if err := c.pacer.acquire(ctx); err != nil {
+		tn := turn{route: route}
+		tn.bucket, tn.pacer = c.pacers.forRoute(route)
+		var err error
+		if tn.sent, err = tn.pacer.acquire(ctx); err != nil {
 			return nil, nil, st.stopped(err)
 		}
 		st.attempts++
-		a := c.attempt(ctx, req, st.attempts)
+		a := c.attempt(ctx, req, st.attempts, tn)
 
 		var wait time.Duration
 		switch {
@@ -187,7 +176,7 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 			if errors.As(a.err, &expiry) {
 				st.last = &AttemptTimeoutError{Timeout: c.timeout, Attempts: st.attempts, Err: expiry.err}
 			}
-			if !transientTransport(a.err) {
+			if !transientTransport(ctx, a.err) {
 				if errors.Is(a.err, errBodyTooLarge) {
 					return nil, nil, a.err
 				}
@@ -252,10 +241,17 @@ func (st *retryState) stopped(err error) error {
 	return &DeadlineError{Attempts: st.attempts, RateLimited: st.rateLimited, Last: st.last, Err: err}
 }
 
+// turn is a request's place in its bucket's pacing, granted at sent.
+type turn struct {
+	route, bucket string
+	pacer         *Pacer
+	sent          time.Time
+}
+
 // attempt sends req once. Its timeout starts now, after the pacer granted
 // the turn, and covers reading the body, so that a stall in the middle of
 // the body is an attempt timeout like any other.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int) answer {
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn) answer {
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	r := req.Clone(actx)
@@ -273,7 +269,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int) answer {
 		"attempt":     n,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
-	c.pacer.done(resp, c.maxRetryAfter)
+	c.pacers.done(tn.route, tn.bucket, tn.pacer, resp, tn.sent, c.maxRetryAfter)
 	if err != nil {
 		if actx.Err() != nil && ctx.Err() == nil {
 			err = &attemptTimeout{err: err}

@@ -28,12 +28,24 @@ func WithWrappedErrors() Option {
 }
 
 // WithReadRateLimit enforces perSecond requests per API key on the
-// read_and_ops bucket (every GET), in fixed windows aligned to the clock's
-// wall-clock second, as Nova does: one bucket per key and environment (the
-// key's prefix names the environment), shared by all of the key's tenants.
-// 0 disables enforcement.
+// read_and_ops bucket (every GET but the current-criteria read), in fixed
+// windows aligned to the clock's wall-clock second, as Nova does: one
+// bucket per key and environment (the key's prefix names the environment),
+// shared by all of the key's tenants. With it, the criteria_current_reads
+// bucket (GET /v1/jobs/{jobId}/criteria/versions/current) is enforced too,
+// at its documented 60 per second, on its own windows. 0 disables
+// enforcement.
 func WithReadRateLimit(perSecond int) Option {
 	return func(s *Server) { s.cfg.readLimit = max(perSecond, 0) }
+}
+
+// WithClockOffset puts the rate limiter's clock d ahead of the server's
+// clock (behind when negative): its one-second windows, X-RateLimit-Reset
+// and Retry-After follow Nova's clock, which may be seconds away from the
+// client's (laptops after sleep, VMs, CI runners without NTP). Other times
+// the server reports are left alone; clients only pace from these.
+func WithClockOffset(d time.Duration) Option {
+	return func(s *Server) { s.cfg.clockOffset = d }
 }
 
 // WithoutRateLimitHeaders drops the X-RateLimit-* headers from every

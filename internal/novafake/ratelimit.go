@@ -4,15 +4,18 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Rate-limit buckets (nova-api.md §7.1) and their documented per-second limits.
 const (
-	bucketReadAndOps   = "read_and_ops"
-	bucketIntakeBatch  = "scoring_intake_batch"
-	limitReadAndOps    = 20
-	limitIntakeBatchPS = 1
+	bucketReadAndOps       = "read_and_ops"
+	bucketIntakeBatch      = "scoring_intake_batch"
+	bucketCriteriaCurrent  = "criteria_current_reads"
+	limitReadAndOps        = 20
+	limitIntakeBatchPS     = 1
+	limitCriteriaCurrentPS = 60
 )
 
 type windowKey struct{ key, bucket string }
@@ -32,18 +35,27 @@ type rateSnapshot struct {
 	retryAfter int   // whole seconds, at least 1
 }
 
-func (x *exchange) bucket() string {
-	if x.route.name == RoutePostBatch {
+// bucketOf classifies a request by method and path, as Nova does: each
+// request falls into exactly one bucket. The path is matched here, not
+// through the served routes, so that every route is counted in its bucket
+// whichever handler serves it.
+func bucketOf(method, escapedPath string) string {
+	segs := strings.Split(strings.TrimPrefix(escapedPath, "/v1/"), "/")
+	switch {
+	case method == http.MethodPost && len(segs) == 3 && segs[0] == "jobs" && segs[2] == "scoring-batches":
 		return bucketIntakeBatch
+	case method == http.MethodGet && len(segs) == 5 && segs[0] == "jobs" && segs[2] == "criteria" &&
+		segs[3] == "versions" && segs[4] == "current":
+		return bucketCriteriaCurrent
 	}
 	return bucketReadAndOps
 }
 
-// admit takes a token for the request. Only the read bucket is enforced (and
-// only with WithReadRateLimit); the others are counted so that their headers
-// look plausible.
+// admit takes a token for the request. The read buckets are enforced (only
+// with WithReadRateLimit); the others are counted so that their headers look
+// plausible.
 func (s *Server) admit(x *exchange) *apiError {
-	snap, ok := s.takeToken(x.key, x.bucket(), true)
+	snap, ok := s.takeToken(x.key, x.bucket, true)
 	x.rate = &snap
 	if ok {
 		return nil
@@ -59,12 +71,14 @@ func (s *Server) admit(x *exchange) *apiError {
 }
 
 func (s *Server) takeToken(key, bucket string, consume bool) (rateSnapshot, bool) {
-	now := s.cfg.now()
+	now := s.cfg.now().Add(s.cfg.clockOffset)
 	sec := now.Unix()
 	limit, enforced := limitReadAndOps, false
 	switch {
 	case bucket == bucketIntakeBatch:
 		limit = limitIntakeBatchPS
+	case bucket == bucketCriteriaCurrent:
+		limit, enforced = limitCriteriaCurrentPS, s.cfg.readLimit > 0
 	case s.cfg.readLimit > 0:
 		limit, enforced = s.cfg.readLimit, true
 	}
@@ -96,7 +110,7 @@ func (s *Server) takeToken(key, bucket string, consume bool) (rateSnapshot, bool
 // never reached the limiter reports the window without consuming from it.
 func (s *Server) setHeaders(w http.ResponseWriter, x *exchange) {
 	if x.rate == nil {
-		snap, _ := s.takeToken(x.key, x.bucket(), false)
+		snap, _ := s.takeToken(x.key, x.bucket, false)
 		x.rate = &snap
 	}
 	h := w.Header()

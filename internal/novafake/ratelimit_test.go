@@ -72,3 +72,67 @@ func TestRateLimitHeadersStripped(t *testing.T) {
 		t.Errorf("headers %v", resp.Header)
 	}
 }
+
+func TestBucketOfRequest(t *testing.T) {
+	for _, tt := range []struct{ method, path, want string }{
+		{http.MethodGet, "/v1/jobs/j/scoring-batches/b", bucketReadAndOps},
+		{http.MethodPost, "/v1/jobs/j/scoring-batches", bucketIntakeBatch},
+		{http.MethodGet, "/v1/jobs/j/criteria/versions/current", bucketCriteriaCurrent},
+		{http.MethodGet, "/v1/jobs/j/criteria/versions/cv-1", bucketReadAndOps},
+		{http.MethodGet, "/v1/jobs/j%2Fcriteria/versions/current", bucketReadAndOps},
+		{http.MethodGet, "/v1/jobs/j/applications/a/score", bucketReadAndOps},
+	} {
+		if got := bucketOf(tt.method, tt.path); got != tt.want {
+			t.Errorf("%s %s: %q, want %q", tt.method, tt.path, got, tt.want)
+		}
+	}
+}
+
+// The current-criteria bucket has its own window and its documented limit
+// of 60, whatever the read limit: spending it leaves batch reads alone, and
+// spending the batch reads' leaves it alone.
+func TestCriteriaCurrentBucketIsIsolated(t *testing.T) {
+	clock := newClock()
+	s := New(WithClock(clock.Now), WithReadRateLimit(2))
+	const key = "sk_test_buckets0001"
+	for i := range limitCriteriaCurrentPS {
+		if snap, ok := s.takeToken(key, bucketCriteriaCurrent, true); !ok || snap.limit != 60 || snap.remaining != 59-i {
+			t.Fatalf("criteria read %d: admitted %v, %+v", i+1, ok, snap)
+		}
+	}
+	if _, ok := s.takeToken(key, bucketCriteriaCurrent, true); ok {
+		t.Error("a 61st current-criteria read in one window was admitted")
+	}
+	for i := range 2 {
+		if snap, ok := s.takeToken(key, bucketReadAndOps, true); !ok || snap.remaining != 1-i {
+			t.Errorf("batch read %d after the criteria bucket ran dry: admitted %v, %+v", i+1, ok, snap)
+		}
+	}
+	if _, ok := s.takeToken(key, bucketReadAndOps, true); ok {
+		t.Error("a third batch read at a limit of 2 was admitted")
+	}
+	clock.Advance(time.Second)
+	if _, ok := s.takeToken(key, bucketCriteriaCurrent, true); !ok {
+		t.Error("the criteria bucket did not refill in the next window")
+	}
+}
+
+// With Nova's clock ahead of the server's, the windows, Reset and
+// Retry-After follow Nova's clock.
+func TestClockOffset(t *testing.T) {
+	clock := newClock()
+	_, ts := start(t, WithClock(clock.Now), WithReadRateLimit(1), WithClockOffset(1800*time.Millisecond))
+	nova := t0.Add(1800 * time.Millisecond)
+	resp, raw := get(t, ts, batchPath("j", "b"))
+	wantStatus(t, resp, raw, http.StatusNotFound)
+	if got, want := resp.Header.Get("X-RateLimit-Reset"), strconv.FormatInt(nova.Unix()+1, 10); got != want {
+		t.Errorf("Reset %s, want %s (Nova's clock is 1.8 s ahead)", got, want)
+	}
+	// The window on Nova's clock ends 0.2 s from here (t0 is on a second).
+	clock.Advance(100 * time.Millisecond)
+	resp, raw = get(t, ts, batchPath("j", "b"))
+	wantError(t, resp, raw, http.StatusTooManyRequests, "RATE_LIMITED")
+	clock.Advance(150 * time.Millisecond)
+	resp, raw = get(t, ts, batchPath("j", "b"))
+	wantStatus(t, resp, raw, http.StatusNotFound)
+}

@@ -27,6 +27,8 @@ type config struct {
 	style     StatusStyle
 	wrapped   bool
 	readLimit int
+	// clockOffset is Nova's clock minus the server's, for the rate limiter.
+	clockOffset time.Duration
 	// stripRateHeaders drops X-RateLimit-* like a proxy might.
 	stripRateHeaders bool
 	apiKeys          map[string]bool // nil: any well-formed key authenticates
@@ -70,6 +72,7 @@ type exchange struct {
 	key     string // the bearer token, only when it is a well-formed Nova key
 	env     Env
 	tenant  string
+	bucket  string // the rate-limit bucket of the request's method and path
 	rate    *rateSnapshot
 	// mutation, when set, is a fault applied to the real batch response.
 	mutation *FaultKind
@@ -83,6 +86,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		traceID: newTraceID(),
 		route:   matchRoute(r.URL.EscapedPath(), r.Method),
 		tenant:  r.Header.Get("X-Tenant-Id"),
+		bucket:  bucketOf(r.Method, r.URL.EscapedPath()),
 	}
 	x.key, x.env = parseBearer(r.Header.Get("Authorization"))
 	rec := &recorder{ResponseWriter: w}

@@ -171,10 +171,9 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		UserAgent:      p.userAgent(req.TerraformVersion),
 		MaxRetries:     maxRetries(cfg.MaxRetries),
 		RequestTimeout: durationOr(cfg.RequestTimeout, nova.DefaultRequestTimeout),
-		// Nova has one bucket per key and environment: every provider
-		// configuration (alias) in this process that uses the key paces
-		// with the same pacer.
-		Pacer:  nova.SharedPacer(baseURL, apiKey),
+		// No pacer is shared with other provider configurations: each
+		// alias runs in a provider process of its own, and paces with the
+		// others through Nova's rate-limit headers, like separate runs.
 		Logger: tflogAdapter{secret: apiKey},
 	})
 	if err != nil {

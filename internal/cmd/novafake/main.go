@@ -41,6 +41,7 @@ type config struct {
 	listen, addrFile, seed, statusStyle string
 	wrappedErrors, quiet, stripHeaders  bool
 	readRateLimit, defaultPolls         int
+	clockOffset                         time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -54,6 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.wrappedErrors, "wrapped-errors", false, `use the GEN-A error shape {"error":{...}}`)
 	fs.IntVar(&c.readRateLimit, "read-rate-limit", 0, "GET requests per second per API key before 429 (0: unlimited)")
 	fs.BoolVar(&c.stripHeaders, "strip-ratelimit-headers", false, "drop the X-RateLimit-* headers, as a proxy might (the limit is still enforced)")
+	fs.DurationVar(&c.clockOffset, "clock-offset", 0, "put the rate limiter's clock (windows, X-RateLimit-Reset, Retry-After) this `duration` ahead of the machine's, negative for behind")
 	fs.IntVar(&c.defaultPolls, "default-polls", 2, "GETs after which a POSTed batch's jobs finish")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log each request")
 	if err := fs.Parse(args); err != nil {
@@ -90,6 +92,7 @@ func (c config) serverOptions(stderr io.Writer) ([]novafake.Option, error) {
 		novafake.WithStatusStyle(style),
 		novafake.WithReadRateLimit(c.readRateLimit),
 		novafake.WithDefaultPolls(c.defaultPolls),
+		novafake.WithClockOffset(c.clockOffset),
 		// Nothing reads the log in a standalone server; keep it bounded.
 		novafake.WithRequestLogLimit(1000),
 	}

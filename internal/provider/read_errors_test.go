@@ -7,61 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
 	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
-
-// configure runs the provider's Configure with the given attributes set
-// (the others null), as Terraform does for each provider block.
-func configure(t *testing.T, attrs map[string]string) *providerData {
-	t.Helper()
-	ctx := t.Context()
-	p := New("test")()
-	var sresp provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
-	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatal("schema type is not an object")
-	}
-	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name, at := range typ.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-		if v, ok := attrs[name]; ok {
-			vals[name] = tftypes.NewValue(at, v)
-		}
-	}
-	var resp provider.ConfigureResponse
-	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}, &resp)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	data, ok := resp.DataSourceData.(*providerData)
-	if !ok || data.client == nil {
-		t.Fatalf("no client configured: %#v", resp.DataSourceData)
-	}
-	return data
-}
-
-// Two provider blocks (aliases) with the same key share one pacer, because
-// Nova has one bucket per key and environment; another key has its own.
-func TestProviderAliasesWithOneKeyShareThePacer(t *testing.T) {
-	const base = "https://nova.example.com"
-	a := configure(t, map[string]string{"api_key": "sk_test_alias_shared_0001", "tenant_id": "acme", "base_url": base})
-	b := configure(t, map[string]string{"api_key": "sk_test_alias_shared_0001", "tenant_id": "globex", "base_url": base + "/v1"})
-	c := configure(t, map[string]string{"api_key": "sk_test_alias_other_0002", "tenant_id": "acme", "base_url": base})
-	if a.client == b.client {
-		t.Fatal("the two blocks share a client; only the pacer should be shared")
-	}
-	if a.client.Pacer() != b.client.Pacer() {
-		t.Error("two provider blocks with the same key pace separately; Nova counts them against one bucket")
-	}
-	if a.client.Pacer() == c.client.Pacer() {
-		t.Error("another key shares the pacer")
-	}
-}
 
 func TestIsTransient(t *testing.T) {
 	for _, tt := range []struct {
