@@ -250,9 +250,6 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if !includeAssessments(args.includeAssessments) {
-		ctx = nova.WithoutAssessments(ctx)
-	}
 
 	// Each read is summarised once, for the progress log, the wait's
 	// decision and the diagnostics. A wait that ends badly reports every
