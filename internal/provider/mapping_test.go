@@ -36,7 +36,7 @@ func TestBatchMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, include := range []bool{true, false} {
-		raw, err := ds.stateValue(t.Context(), config, res, include)
+		raw, err := ds.stateValue(t.Context(), config, res, mapping{includeAssessments: include})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestStateValueLeavesConfigurationAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ds.stateValue(t.Context(), config, res, true); err != nil {
+	if _, err := ds.stateValue(t.Context(), config, res, mapping{includeAssessments: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !config.Raw.Equal(before) {
@@ -218,7 +218,7 @@ func TestSingleJobDriftIsAnError(t *testing.T) {
 	drifted := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"assessment": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"verdict": tftypes.Number}},
 	}}
-	if _, err := singleScoringJobValues(res, true, drifted); err == nil || !strings.Contains(err.Error(), "assessment") {
+	if _, err := singleScoringJobValues(res, mapping{includeAssessments: true}, drifted); err == nil || !strings.Contains(err.Error(), "assessment") {
 		t.Fatalf("err = %v, want an error about the assessment", err)
 	}
 }
