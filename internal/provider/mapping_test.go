@@ -224,7 +224,7 @@ func TestSingleJobDriftIsAnError(t *testing.T) {
 }
 
 // trace_id is null, not "", when Nova's response carries no X-Trace-Id:
-// all three data sources.
+// every data source.
 func TestTraceIDNullWithoutHeader(t *testing.T) {
 	ctx := t.Context()
 	job := []byte(`{"scoringJob":{"id":"s1","applicationId":"app-1","status":"completed","score":5}}`)
@@ -235,6 +235,8 @@ func TestTraceIDNullWithoutHeader(t *testing.T) {
 		args     map[string]string
 	}{
 		{"nova_scoring_batch", batch, map[string]string{"job_id": testJob, "scoring_batch_id": "b1"}},
+		{"nova_scoring_batch_summary", batch, map[string]string{"job_id": testJob, "scoring_batch_id": "b1"}},
+		{"nova_criteria_version", []byte(`{"id":"cv-1","version":1,"status":"ACTIVE","criteria":[]}`), map[string]string{"job_id": testJob}},
 		{"nova_scoring_job", job, map[string]string{"job_id": testJob, "application_id": "app-1", "scoring_job_id": "s1"}},
 		{"nova_application_score", job, map[string]string{"job_id": testJob, "application_id": "app-1"}},
 	} {
