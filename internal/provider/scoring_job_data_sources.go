@@ -69,7 +69,9 @@ func scoringJobResult(r *nova.ScoringJobResult) readResult {
 	return readResult{
 		finished: j.Status.Finished(),
 		summary:  "status " + string(j.Status),
-		fields:   map[string]any{"scoring_job_id": deref(j.ID), "status": string(j.Status), "trace_id": r.TraceID},
+		// No scoring job id: nova_application_score learns it from the
+		// response, and logs carry no candidate data (issue 19).
+		fields:   map[string]any{"status": string(j.Status), "trace_id": r.TraceID},
 		warnings: r.Warnings,
 		unknown:  r.UnknownStatuses,
 	}
