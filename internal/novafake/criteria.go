@@ -51,6 +51,10 @@ type criteriaVersion struct {
 	criteria   []CriterionSpec
 }
 
+// DefaultCriteriaVersionID is the criteria version of every seeded job whose
+// spec names none, so that a test can make it a job's current version.
+func (s *Server) DefaultCriteriaVersionID() string { return s.criteriaVersionID }
+
 // AddCriteriaVersion seeds a criteria version and returns its id.
 func (s *Server) AddCriteriaVersion(spec CriteriaVersionSpec) (string, error) {
 	s.mu.Lock()
