@@ -121,7 +121,7 @@ func TestCLIThreeRecordsPrivacy(t *testing.T) {
 		}
 		all := artifacts{
 			"plan":       plan,
-			"state":      {"terraform.tfstate": w.file("terraform.tfstate")},
+			"state":      {"terraform.tfstate": w.state()},
 			"TRACE log":  {"trace.log": logs},
 			"CLI output": {"plan output": planOut, "apply output": applyOut},
 		}
@@ -160,7 +160,7 @@ func TestCLIThreeRecordsPrivacy(t *testing.T) {
 			t.Errorf("%s: the TRACE log names no trace id", r.name)
 		}
 		if r.name == "aggregate" {
-			assertScoresOnlyAsStatistics(t, w.file("terraform.tfstate"))
+			assertScoresOnlyAsStatistics(t, w.state())
 		}
 	}
 	for _, artifact := range []string{"plan", "state"} {

@@ -54,7 +54,7 @@ output "private_score" { value = data.nova_scoring_batch.private.scores["app-002
 	if err != nil {
 		t.Fatal(err)
 	}
-	state := w.file("terraform.tfstate")
+	state := w.state()
 	secretPart := strings.TrimPrefix(key, "sk_test_")
 	for name, text := range map[string]string{"output": string(out), "TRACE log": string(logs), "state": string(state)} {
 		if strings.Contains(text, secretPart) {
