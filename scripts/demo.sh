@@ -52,6 +52,18 @@ run() {
   return "${rc}"
 }
 
+# apply_expecting_failure DIR NAME [ARGS...]: applies the configuration in DIR, shows what it printed,
+# and sets rc (its exit status) and flat (what it printed, whitespace squeezed: Terraform wraps long
+# messages).
+apply_expecting_failure() {
+  local dir="$1" log="${tmp}/$2.log"
+  shift 2
+  rc=0
+  run "${tf}" -chdir="${dir}" apply -input=false -auto-approve -compact-warnings -no-color "$@" >"${log}" 2>&1 || rc=$?
+  cat "${log}"
+  flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${log}" | tr -s '[:space:]' ' ')"
+}
+
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/nova-demo.XXXXXX")"
 fake_pid=""
 cleanup() {
@@ -180,15 +192,10 @@ mkdir -p "${failed_work}"
 cp "${root}"/examples/demo/failed/*.tf "${failed_work}/"
 info "working directory: ${failed_work} (a copy of examples/demo/failed/*.tf)"
 info "batch-failed has 2 completed jobs and 1 failed job (RESUME_FETCH_FAILED); this apply is expected to fail."
-failed_log="${tmp}/failed.log"
-rc=0
-run "${tf}" -chdir="${failed_work}" apply -input=false -auto-approve -compact-warnings -no-color >"${failed_log}" 2>&1 || rc=$?
-cat "${failed_log}"
+apply_expecting_failure "${failed_work}" failed
 if [[ "${rc}" -eq 0 ]]; then
   fail "terraform apply on batch-failed succeeded: the postcondition did not stop it"
 fi
-# Terraform wraps long messages: compare with whitespace squeezed.
-flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${failed_log}" | tr -s '[:space:]' ' ')"
 if [[ "${flat}" != *"postcondition failed"* || "${flat}" != *"batch-failed"* ]]; then
   fail "terraform apply on batch-failed failed, but not because of the postcondition (see above)"
 fi
@@ -222,12 +229,7 @@ info "Now batch-stale, scored against the archived criteria cv-2025-11; the fres
 stale_work="${tmp}/summary-stale"
 mkdir -p "${stale_work}"
 cp "${root}"/examples/demo/summary/*.tf "${stale_work}/"
-stale_log="${tmp}/summary-stale.log"
-rc=0
-run "${tf}" -chdir="${stale_work}" apply -input=false -auto-approve -compact-warnings -no-color \
-  -var batch_id=batch-stale >"${stale_log}" 2>&1 || rc=$?
-cat "${stale_log}"
-flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${stale_log}" | tr -s '[:space:]' ' ')"
+apply_expecting_failure "${stale_work}" summary-stale -var batch_id=batch-stale
 if [[ "${rc}" -eq 0 ]]; then
   fail "terraform apply of the summary gate on batch-stale succeeded: the freshness check did not stop it"
 fi
@@ -280,12 +282,7 @@ info "Now the same configuration on batch-failed; the provider's require_complet
 eph_failed="${tmp}/ephemeral-failed"
 mkdir -p "${eph_failed}"
 cp "${root}"/examples/demo/ephemeral/*.tf "${eph_failed}/"
-eph_failed_log="${tmp}/ephemeral-failed.log"
-rc=0
-run "${tf}" -chdir="${eph_failed}" apply -input=false -auto-approve -compact-warnings -no-color \
-  -var batch_id=batch-failed >"${eph_failed_log}" 2>&1 || rc=$?
-cat "${eph_failed_log}"
-flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${eph_failed_log}" | tr -s '[:space:]' ' ')"
+apply_expecting_failure "${eph_failed}" ephemeral-failed -var batch_id=batch-failed
 if [[ "${rc}" -eq 0 ]]; then
   fail "terraform apply of the ephemeral gate on batch-failed succeeded: require_completed did not stop it"
 fi
