@@ -31,13 +31,13 @@ data "nova_scoring_batch_summary" "screening" {
 
 output "screening_record" {
   value = {
-    batch         = data.nova_scoring_batch_summary.screening.id
-    status        = data.nova_scoring_batch_summary.screening.status
-    scored        = data.nova_scoring_batch_summary.screening.completed_jobs
-    score_min     = data.nova_scoring_batch_summary.screening.score_min
-    score_mean    = data.nova_scoring_batch_summary.screening.score_mean
-    score_counts  = data.nova_scoring_batch_summary.screening.score_counts
-    criteria      = data.nova_scoring_batch_summary.screening.criteria_version_ids
-    trace_id      = data.nova_scoring_batch_summary.screening.trace_id
+    batch        = data.nova_scoring_batch_summary.screening.id
+    status       = data.nova_scoring_batch_summary.screening.status
+    scored       = data.nova_scoring_batch_summary.screening.completed_jobs
+    score_min    = data.nova_scoring_batch_summary.screening.score_min
+    score_mean   = data.nova_scoring_batch_summary.screening.score_mean
+    score_counts = data.nova_scoring_batch_summary.screening.score_counts
+    criteria     = data.nova_scoring_batch_summary.screening.criteria_version_ids
+    trace_id     = data.nova_scoring_batch_summary.screening.trace_id
   }
 }
