@@ -6,9 +6,13 @@
 #  3. starts novafake on loopback, seeded with examples/demo/seed.json
 #  4. plans and applies examples/demo: waits for a batch that is still scoring, gates on scores
 #  5. applies examples/demo/failed: a postcondition stops the run on a failed batch (expected)
-#  6. applies examples/demo/ephemeral: the same gate with the ephemeral resource, which leaves no
+#  6. applies examples/demo/summary: the aggregate record (nova_scoring_batch_summary) gating on
+#     status, lowest score and fresh criteria (nova_criteria_version), with no candidate data in
+#     state; then stops on a batch scored against archived criteria
+#  7. applies examples/demo/ephemeral: the same gate with the ephemeral resource, which leaves no
 #     candidate data in state, then stops on the failed batch with the provider's own message
-#     (skipped, with a message, on Terraform before 1.10 and OpenTofu before 1.11)
+#     (skipped, with a message, on Terraform before 1.10 and OpenTofu before 1.11); then compares
+#     the candidate data in the three states
 #
 # Exits non-zero when any step does not behave as described. Stops the server on exit.
 set -euo pipefail
@@ -46,6 +50,18 @@ run() {
   local rc=0
   "$@" 2>&1 | sed 's/^/    | /' || rc=$?
   return "${rc}"
+}
+
+# apply_expecting_failure DIR NAME [ARGS...]: applies the configuration in DIR, shows what it printed,
+# and sets rc (its exit status) and flat (what it printed, whitespace squeezed: Terraform wraps long
+# messages).
+apply_expecting_failure() {
+  local dir="$1" log="${tmp}/$2.log"
+  shift 2
+  rc=0
+  run "${tf}" -chdir="${dir}" apply -input=false -auto-approve -compact-warnings -no-color "$@" >"${log}" 2>&1 || rc=$?
+  cat "${log}"
+  flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${log}" | tr -s '[:space:]' ' ')"
 }
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/nova-demo.XXXXXX")"
@@ -120,7 +136,9 @@ ok "novafake (pid ${fake_pid}) serves ${NOVA_BASE_URL}"
 info "NOVA_BASE_URL=${NOVA_BASE_URL}"
 info "NOVA_API_KEY=sk_test_... (a sandbox key; novafake accepts any sk_test_/sk_live_ key)"
 info "NOVA_TENANT_ID=${NOVA_TENANT_ID}"
-info "seeded batches: batch-completed (done), batch-slow (done after 3 polls), batch-failed (1 job failed)"
+info "seeded batches: batch-completed (done), batch-slow (done after 3 polls), batch-failed (1 job failed),"
+info "  batch-shortlist (6 jobs, scored against the current criteria), batch-stale (scored against archived ones)"
+info "criteria of job-123: cv-2026-02 (current), cv-2025-11 (archived)"
 
 # ---------------------------------------------------------------------------------------------
 section "terraform plan: read batch-completed, wait for batch-slow, check the gate"
@@ -174,15 +192,10 @@ mkdir -p "${failed_work}"
 cp "${root}"/examples/demo/failed/*.tf "${failed_work}/"
 info "working directory: ${failed_work} (a copy of examples/demo/failed/*.tf)"
 info "batch-failed has 2 completed jobs and 1 failed job (RESUME_FETCH_FAILED); this apply is expected to fail."
-failed_log="${tmp}/failed.log"
-rc=0
-run "${tf}" -chdir="${failed_work}" apply -input=false -auto-approve -compact-warnings -no-color >"${failed_log}" 2>&1 || rc=$?
-cat "${failed_log}"
+apply_expecting_failure "${failed_work}" failed
 if [[ "${rc}" -eq 0 ]]; then
   fail "terraform apply on batch-failed succeeded: the postcondition did not stop it"
 fi
-# Terraform wraps long messages: compare with whitespace squeezed.
-flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${failed_log}" | tr -s '[:space:]' ' ')"
 if [[ "${flat}" != *"postcondition failed"* || "${flat}" != *"batch-failed"* ]]; then
   fail "terraform apply on batch-failed failed, but not because of the postcondition (see above)"
 fi
@@ -191,6 +204,39 @@ if [[ -n "$("${tf}" -chdir="${failed_work}" state list 2>/dev/null || true)" ]];
 fi
 ok "the apply stopped with the postcondition's message (exit ${rc}): that is the gate working"
 info "nothing downstream (terraform_data.publish_shortlist) was planned or created."
+
+# Candidate data in a state file: application ids, scoring job ids and assessment verdicts.
+count_ids() { { grep -oE 'app-[0-9]+' "$1" || true; } | sort -u | wc -l | tr -d ' '; }
+count_job_ids() { { grep -oE 'sj-[a-z]+-[0-9]+' "$1" || true; } | sort -u | wc -l | tr -d ' '; }
+count_verdicts() { { grep -oE '"verdict": *"' "$1" || true; } | wc -l | tr -d ' '; }
+
+# ---------------------------------------------------------------------------------------------
+section "The aggregate record: nova_scoring_batch_summary, gated on fresh criteria"
+sum_work="${tmp}/summary"
+mkdir -p "${sum_work}"
+cp "${root}"/examples/demo/summary/*.tf "${sum_work}/"
+info "working directory: ${sum_work} (a copy of examples/demo/summary/*.tf)"
+info "the summary of batch-shortlist gates on status, score_min >= 7 and criteria == the current version."
+run "${tf}" -chdir="${sum_work}" apply -input=false -auto-approve -compact-warnings ${tf_color[@]+"${tf_color[@]}"} ||
+  fail "terraform apply of the summary gate failed (see above)"
+sum_state="${sum_work}/terraform.tfstate"
+if [[ "$(count_ids "${sum_state}")" -ne 0 || "$(count_job_ids "${sum_state}")" -ne 0 || "$(count_verdicts "${sum_state}")" -ne 0 ]]; then
+  fail "the summary left candidate data in its state"
+fi
+ok "the gate passed; the state holds the record above and no application id, scoring job id or assessment"
+
+info "Now batch-stale, scored against the archived criteria cv-2025-11; the freshness postcondition is expected to stop it."
+stale_work="${tmp}/summary-stale"
+mkdir -p "${stale_work}"
+cp "${root}"/examples/demo/summary/*.tf "${stale_work}/"
+apply_expecting_failure "${stale_work}" summary-stale -var batch_id=batch-stale
+if [[ "${rc}" -eq 0 ]]; then
+  fail "terraform apply of the summary gate on batch-stale succeeded: the freshness check did not stop it"
+fi
+if [[ "${flat}" != *"scored against criteria cv-2025-11, but the job's current criteria are cv-2026-02"* ]]; then
+  fail "the summary gate on batch-stale failed, but not on the freshness check (see above)"
+fi
+ok "stopped (exit ${rc}): the scores are stale, so nothing is promoted"
 
 # ---------------------------------------------------------------------------------------------
 section "An ephemeral gate: the same wait and gate, no candidate data in state"
@@ -217,15 +263,13 @@ run "${tf}" -chdir="${eph_work}" apply -input=false -compact-warnings ${tf_color
   fail "terraform apply of the ephemeral gate failed (see above)"
 ok "the gate passed and terraform_data.promote was created; the batch was read during plan and again during apply"
 
-# Candidate data in each state file: application ids and assessment verdicts.
-count_ids() { { grep -oE 'app-[0-9]+' "$1" || true; } | sort -u | wc -l | tr -d ' '; }
-count_verdicts() { { grep -oE '"verdict": *"' "$1" || true; } | wc -l | tr -d ' '; }
 ds_state="${work}/terraform.tfstate" eph_state="${eph_work}/terraform.tfstate"
 ds_ids="$(count_ids "${ds_state}")" ds_verdicts="$(count_verdicts "${ds_state}")"
 eph_ids="$(count_ids "${eph_state}")" eph_verdicts="$(count_verdicts "${eph_state}")"
-info "$(printf '%-32s %-16s %s' 'candidate data in state' 'application ids' 'assessment verdicts')"
-info "$(printf '  %-30s %-16s %s' 'data source gate (above)' "${ds_ids}" "${ds_verdicts}")"
-info "$(printf '  %-30s %-16s %s' 'ephemeral gate (this step)' "${eph_ids}" "${eph_verdicts}")"
+info "$(printf '%-36s %-16s %-16s %s' 'candidate data in state' 'application ids' 'scoring job ids' 'assessment verdicts')"
+info "$(printf '  %-34s %-16s %-16s %s' 'full: data source gate' "${ds_ids}" "$(count_job_ids "${ds_state}")" "${ds_verdicts}")"
+info "$(printf '  %-34s %-16s %-16s %s' 'aggregate: summary gate' "$(count_ids "${sum_state}")" "$(count_job_ids "${sum_state}")" "$(count_verdicts "${sum_state}")")"
+info "$(printf '  %-34s %-16s %-16s %s' 'none: ephemeral gate (this step)' "${eph_ids}" "$(count_job_ids "${eph_state}")" "${eph_verdicts}")"
 if [[ "${ds_ids}" -eq 0 ]]; then
   fail "found no application id in the data source's state: the comparison is broken"
 fi
@@ -238,12 +282,7 @@ info "Now the same configuration on batch-failed; the provider's require_complet
 eph_failed="${tmp}/ephemeral-failed"
 mkdir -p "${eph_failed}"
 cp "${root}"/examples/demo/ephemeral/*.tf "${eph_failed}/"
-eph_failed_log="${tmp}/ephemeral-failed.log"
-rc=0
-run "${tf}" -chdir="${eph_failed}" apply -input=false -auto-approve -compact-warnings -no-color \
-  -var batch_id=batch-failed >"${eph_failed_log}" 2>&1 || rc=$?
-cat "${eph_failed_log}"
-flat="$(sed -e 's/^[[:space:]]*|//' -e 's/│//g' "${eph_failed_log}" | tr -s '[:space:]' ' ')"
+apply_expecting_failure "${eph_failed}" ephemeral-failed -var batch_id=batch-failed
 if [[ "${rc}" -eq 0 ]]; then
   fail "terraform apply of the ephemeral gate on batch-failed succeeded: require_completed did not stop it"
 fi

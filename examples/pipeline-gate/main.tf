@@ -1,6 +1,7 @@
 # A deployment gate on a Nova scoring batch: the deployment step (here a terraform_data that
 # stands for it) is only planned once Nova has finished the batch, every scoring job completed,
-# and every candidate reached the bar.
+# every candidate reached the bar, and every score was computed against the job's current
+# criteria.
 #
 # Every condition holds up on null values (a failed job has no score, a pending batch no
 # completed_at): Terraform 1.11 and older evaluate both sides of && and ||, so
@@ -50,6 +51,31 @@ data "nova_scoring_batch" "gate" {
   }
 }
 
+# The job's current criteria. When the hiring team changes them, a new version becomes current
+# and scores computed against the old one are stale.
+data "nova_criteria_version" "current" {
+  job_id = var.job_id
+}
+
+# The batch's aggregate record (no application id, no per-candidate score), read after the
+# gate's wait: it names the criteria versions the jobs were scored against.
+data "nova_scoring_batch_summary" "record" {
+  job_id           = var.job_id
+  scoring_batch_id = var.scoring_batch_id
+
+  depends_on = [data.nova_scoring_batch.gate]
+
+  lifecycle {
+    # Fresh scores only. A batch whose jobs name no version cannot be shown fresh: it stops too.
+    postcondition {
+      condition = length(coalesce(self.criteria_version_ids, [])) > 0 && alltrue([
+        for v in coalesce(self.criteria_version_ids, []) : v == data.nova_criteria_version.current.id
+      ])
+      error_message = "Scoring batch ${var.scoring_batch_id} was scored against criteria ${length(coalesce(self.criteria_version_ids, [])) > 0 ? join(", ", self.criteria_version_ids) : "that Nova did not name"}, but the job's current criteria are ${coalesce(data.nova_criteria_version.current.id, "unknown")}: re-score the batch before deploying."
+    }
+  }
+}
+
 locals {
   scores = data.nova_scoring_batch.gate.scores == null ? {} : data.nova_scoring_batch.gate.scores
 
@@ -67,6 +93,8 @@ resource "terraform_data" "deploy" {
     completed_at     = data.nova_scoring_batch.gate.completed_at
     trace_id         = data.nova_scoring_batch.gate.trace_id
     scores           = local.scores
+    # Also orders the step after the freshness check.
+    criteria_version_ids = data.nova_scoring_batch_summary.record.criteria_version_ids
   }
 
   lifecycle {

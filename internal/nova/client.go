@@ -197,11 +197,7 @@ func (c *Client) get(ctx context.Context, tenant string, segments ...string) ([]
 		return nil, "", err
 	}
 	traceID := Sanitize(resp.Header.Get("X-Trace-Id"), ShortText)
-	logged := string(body)
-	if assessmentsRedacted(ctx) {
-		logged = redactAssessments(body)
-	}
-	c.log.Trace(ctx, "Nova response body", map[string]any{"status": resp.StatusCode, "trace_id": traceID, "body": Sanitize(logged, 64<<10)})
+	c.log.Trace(ctx, "Nova response body (candidate values masked)", map[string]any{"status": resp.StatusCode, "trace_id": traceID, "body": Sanitize(redactBody(body), 64<<10)})
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, traceID, ParseError(resp.StatusCode, resp.Header, body, time.Now())
 	}

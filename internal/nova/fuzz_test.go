@@ -1,6 +1,7 @@
 package nova
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,6 +75,40 @@ func FuzzParseError(f *testing.F) {
 		}
 		if utf8.ValidString(body) && !utf8.ValidString(msg) {
 			t.Fatalf("valid UTF-8 in, invalid UTF-8 out: %q", msg)
+		}
+	})
+}
+
+func FuzzDecodeCriteriaVersion(f *testing.F) {
+	f.Add([]byte(`{"id":"cv-1","version":2,"status":"ACTIVE","criteria":[{"id":"c","text":"Go","importance":"MUST_HAVE","order":1}]}`))
+	f.Add([]byte(`{"criteriaVersion":{"id":"cv-1","archivedAt":"yesterday"},"criteria":[]}`))
+	f.Add([]byte(`{"a":{"id":"x"},"b":{"id":"y"}}`))
+	f.Add([]byte(`{"v":{"id":null,"criteria":null}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := DecodeCriteriaVersion(body)
+		if err != nil {
+			return
+		}
+		if r.Version == nil || r.Version.ID == nil || strings.TrimSpace(*r.Version.ID) == "" {
+			t.Fatal("an accepted version must have an id: gates compare it")
+		}
+		if r.Version.Criteria == nil {
+			t.Fatal("criteria must be empty, not nil")
+		}
+	})
+}
+
+// A logged body is either JSON or a note of its size, whatever arrived:
+// what it masks is TestRedactBody's to prove.
+func FuzzRedactBody(f *testing.F) {
+	f.Add([]byte(genCBatch))
+	f.Add([]byte(`{"scoringJob":{"id":"sj","APPLICATIONID":"app","Score":7.25}}`))
+	f.Add([]byte(`{"code":"X","message":"m","details":[{"field":"f","message":"m"}]}`))
+	f.Add([]byte(`{"criteria":[{"text":"Go","id":["c"]}],"notes":{"id":{"id":1e999}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got := redactBody(body)
+		if got != "" && !strings.HasPrefix(got, "(") && !json.Valid([]byte(got)) {
+			t.Fatalf("not JSON: %s", got)
 		}
 	})
 }

@@ -5,19 +5,50 @@ import (
 	"testing"
 )
 
-func TestRedactAssessments(t *testing.T) {
+// Candidate values in these bodies all contain "SECRET" or are the numbers
+// 7.5 and 4.25; what must stay visible is listed per case.
+func TestRedactBody(t *testing.T) {
 	tests := map[string]struct {
 		body      string
 		keep      []string
 		wantBytes bool // only the size is logged
 	}{
 		"batch": {
-			body: `{"batch":{"id":"b","totalJobs":2},"scoringJobs":[{"id":"s1","score":7.50,"assessment":{"verdict":"SECRET verdict","strengths":["SECRET s"]}},{"id":"s2","assessment":null}]}`,
-			keep: []string{`"id":"s1"`, `"score":7.50`, `"assessment":null`, `"totalJobs":2`, redactedAssessment},
+			body: `{"batch":{"id":"batch-1","jobId":"job-123","status":"completed","totalJobs":2,"completedJobs":1,"failedJobs":1,"createdAt":"2026-01-01T00:00:00Z"},` +
+				`"scoringJobs":[{"id":"sj-SECRET-1","applicationId":"app-SECRET-1","criteriaVersionId":"cv-1","status":"completed","isRescore":true,"score":7.5,` +
+				`"assessment":{"verdict":"SECRET verdict","strengths":["SECRET s"],"concerns":[],"interviewFocus":["SECRET f"]},"errorCode":null,"errorMessage":null},` +
+				`{"id":"sj-SECRET-2","applicationId":"app-SECRET-2","status":"failed","score":null,"assessment":null,"errorCode":"RESUME_FETCH_FAILED","errorMessage":"SECRET resume of Jane"}],` +
+				`"rejectedApplications":[{"applicationId":"app-SECRET-3","error":{"reason":"RESUME_CORRUPTED","message":"SECRET pdf"}}]}`,
+			keep: []string{`"id":"batch-1"`, `"jobId":"job-123"`, `"status":"completed"`, `"totalJobs":2`, `"failedJobs":1`, `"criteriaVersionId":"cv-1"`,
+				`"isRescore":true`, `"status":"failed"`, `"errorCode":"RESUME_FETCH_FAILED"`, `"reason":"RESUME_CORRUPTED"`, `"assessment":null`,
+				`"score":null`, `"concerns":[]`, `"createdAt":"2026-01-01T00:00:00Z"`, `"score":"` + masked + `"`},
+		},
+		"keys in any case": {
+			body: `{"Batch":{"ID":"batch-1","Status":"COMPLETED"},"ScoringJobs":[{"id":"sj-SECRET","ApplicationID":"app-SECRET","Score":4.25,` +
+				`"Assessment":{"Verdict":"SECRET"},"ErrorMessage":"SECRET"}]}`,
+			keep: []string{`"ID":"batch-1"`, `"Status":"COMPLETED"`},
 		},
 		"single job": {
-			body: `{"scoringJob":{"id":"s1","assessment":{"verdict":"SECRET"}}}`,
-			keep: []string{`"id":"s1"`, redactedAssessment},
+			body: `{"scoringJob":{"id":"sj-SECRET","applicationId":"app-SECRET","jobId":"job-123","score":7.5,"assessment":{"verdict":"SECRET"}}}`,
+			keep: []string{`"jobId":"job-123"`},
+		},
+		"an unknown member is masked": {
+			body: `{"batch":{"id":"batch-1"},"scoringJobs":[{"candidateName":"SECRET Jane","notes":{"text":"SECRET"}}]}`,
+			keep: []string{`"id":"batch-1"`, `"candidateName":"` + masked + `"`},
+		},
+		"error": {
+			body: `{"type":"https://docs.nova.dweet.com/embed-api/errors#validation-error","code":"VALIDATION_ERROR","status":400,` +
+				`"message":"SECRET app-9 has no resume","retryable":false,"traceId":"trace-1","details":[{"field":"resume.url","code":"invalid","message":"SECRET"}]}`,
+			keep: []string{`"code":"VALIDATION_ERROR"`, `"status":400`, `"traceId":"trace-1"`, `"field":"resume.url"`, `"code":"invalid"`, `"retryable":false`},
+		},
+		"wrapped error": {
+			body: `{"error":{"code":"BATCH_NOT_FOUND","message":"SECRET","requestId":"req_1"}}`,
+			keep: []string{`"code":"BATCH_NOT_FOUND"`, `"requestId":"req_1"`},
+		},
+		"criteria version": {
+			body: `{"criteriaVersion":{"id":"cv-2026-02","version":3,"status":"ACTIVE","archivedAt":null,` +
+				`"criteria":[{"id":"cr-1","text":"Go in production","importance":"MUST_HAVE","order":1}]}}`,
+			keep: []string{`"id":"cv-2026-02"`, `"version":3`, `"status":"ACTIVE"`, `"id":"cr-1"`, `"text":"Go in production"`, `"importance":"MUST_HAVE"`, `"order":1`},
 		},
 		"truncated JSON still holding text": {
 			body:      `{"scoringJobs":[{"assessment":{"verdict":"SECRET verdict`,
@@ -30,16 +61,18 @@ func TestRedactAssessments(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			got := redactAssessments([]byte(tt.body))
-			if strings.Contains(got, "SECRET") {
-				t.Fatalf("assessment text logged: %s", got)
+			got := redactBody([]byte(tt.body))
+			for _, secret := range []string{"SECRET", "7.5", "4.25"} {
+				if strings.Contains(got, secret) {
+					t.Fatalf("candidate value %q logged: %s", secret, got)
+				}
 			}
 			if tt.wantBytes && !strings.HasPrefix(got, "(") {
 				t.Fatalf("want only the size, got %s", got)
 			}
 			for _, k := range tt.keep {
 				if !strings.Contains(got, k) {
-					t.Errorf("%q lost from %s", k, got)
+					t.Errorf("%s lost from %s", k, got)
 				}
 			}
 		})

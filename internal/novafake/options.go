@@ -101,6 +101,13 @@ func WithRequestLogLimit(n int) Option {
 	return func(s *Server) { s.cfg.logLimit = max(n, 0) }
 }
 
+// WithCriteriaEnvelope sends criteria versions as {"<key>": {...}} instead
+// of at top level. The docs do not show the envelope, so clients are tested
+// against both.
+func WithCriteriaEnvelope(key string) Option {
+	return func(s *Server) { s.cfg.criteriaEnvelope = key }
+}
+
 // StatusStyle selects the spelling of batch and scoring-job status values.
 type StatusStyle int
 

@@ -12,6 +12,11 @@ const (
 	RoutePostBatch           = "post-batch"
 	RouteGetScoringJob       = "get-scoring-job"
 	RouteGetApplicationScore = "get-application-score"
+	// RouteGetCurrentCriteria is GET /v1/jobs/{jobId}/criteria/versions/current,
+	// RouteGetCriteriaVersion the same path with a version id: Nova puts them
+	// in different rate-limit buckets (nova-api.md §7.1).
+	RouteGetCurrentCriteria = "get-current-criteria-version"
+	RouteGetCriteriaVersion = "get-criteria-version"
 )
 
 // route is the outcome of matching a path.
@@ -51,6 +56,10 @@ func matchRoute(escapedPath, method string) route {
 		rt.pattern, rt.allow, rt.params = RouteGetScoringJob, http.MethodGet, []string{segs[1], segs[3], segs[5]}
 	case len(segs) == 5 && segs[0] == "jobs" && segs[2] == "applications" && segs[4] == "score":
 		rt.pattern, rt.allow, rt.params = RouteGetApplicationScore, http.MethodGet, []string{segs[1], segs[3]}
+	case len(segs) == 5 && segs[0] == "jobs" && segs[2] == "criteria" && segs[3] == "versions" && segs[4] == "current":
+		rt.pattern, rt.allow, rt.params = RouteGetCurrentCriteria, http.MethodGet, []string{segs[1]}
+	case len(segs) == 5 && segs[0] == "jobs" && segs[2] == "criteria" && segs[3] == "versions":
+		rt.pattern, rt.allow, rt.params = RouteGetCriteriaVersion, http.MethodGet, []string{segs[1], segs[4]}
 	default:
 		return rt
 	}

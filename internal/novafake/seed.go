@@ -22,9 +22,14 @@ func (s *Server) AddBatch(spec BatchSpec) (string, error) {
 	return b.id, nil
 }
 
-// Load seeds every batch of seed in order. It stops at the first invalid
-// batch; the batches before it stay loaded.
+// Load seeds every criteria version, then every batch, of seed in order. It
+// stops at the first invalid one; those before it stay loaded.
 func (s *Server) Load(seed Seed) error {
+	for i, spec := range seed.CriteriaVersions {
+		if _, err := s.AddCriteriaVersion(spec); err != nil {
+			return fmt.Errorf("novafake: seed criteria version %d: %w", i, err)
+		}
+	}
 	for i, spec := range seed.Batches {
 		if _, err := s.AddBatch(spec); err != nil {
 			return fmt.Errorf("novafake: seed batch %d: %w", i, err)

@@ -36,6 +36,8 @@ type config struct {
 	defaultPolls     int
 	onRequest        func(Request)
 	logLimit         int
+	// criteriaEnvelope, when set, is the key the criteria version is sent under.
+	criteriaEnvelope string
 }
 
 // New returns an empty server.
@@ -151,6 +153,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
 		s.getScoringJob(w, x)
 	case RouteGetApplicationScore:
 		s.getApplicationScore(w, x)
+	case RouteGetCurrentCriteria, RouteGetCriteriaVersion:
+		s.getCriteriaVersion(w, x)
 	}
 }
 

@@ -63,7 +63,10 @@ type RejectedSpec struct {
 
 // Seed is the content of a seed file.
 type Seed struct {
-	Batches []BatchSpec `json:"batches"`
+	// CriteriaVersions are loaded before the batches, in order: the last
+	// ACTIVE one of a job is its current version.
+	CriteriaVersions []CriteriaVersionSpec `json:"criteriaVersions"`
+	Batches          []BatchSpec           `json:"batches"`
 }
 
 // Duration is a time.Duration that reads and writes JSON as a Go duration

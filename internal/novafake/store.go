@@ -12,6 +12,8 @@ type store struct {
 	batches map[batchKey]*batch
 	apps    map[appKey][]*job // in the order added
 	dedup   map[dedupKey]*batch
+	// criteria holds each job's criteria versions, in the order added.
+	criteria map[criteriaKey][]*criteriaVersion
 }
 
 type batchKey struct {
@@ -33,9 +35,10 @@ type dedupKey struct {
 
 func newStore() store {
 	return store{
-		batches: make(map[batchKey]*batch),
-		apps:    make(map[appKey][]*job),
-		dedup:   make(map[dedupKey]*batch),
+		batches:  make(map[batchKey]*batch),
+		apps:     make(map[appKey][]*job),
+		dedup:    make(map[dedupKey]*batch),
+		criteria: make(map[criteriaKey][]*criteriaVersion),
 	}
 }
 

@@ -71,7 +71,7 @@ func BenchmarkReadToState(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := ds.stateValue(b.Context(), config, res, true); err != nil {
+			if _, err := ds.stateValue(b.Context(), config, res, mapping{includeAssessments: true}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -91,9 +91,10 @@ func (w *cliWorkspace) command(args ...string) *exec.Cmd {
 	return cmd
 }
 
-func (w *cliWorkspace) file(name string) []byte {
+// state is the workspace's terraform.tfstate.
+func (w *cliWorkspace) state() []byte {
 	w.t.Helper()
-	b, err := os.ReadFile(filepath.Join(w.dir, "work", name))
+	b, err := os.ReadFile(filepath.Join(w.dir, "work", "terraform.tfstate"))
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -34,18 +34,27 @@ const defaultReadTimeout = 20 * time.Minute
 type novaDataSource[T any] struct {
 	typeName    string // after the provider's name, such as "_scoring_batch"
 	description string
-	ids         []idArgument // in path order
+	ids         []idArgument // in path order; optional ones last
+	// assessments says whether the result holds candidate assessments, so
+	// that the data source offers include_assessments.
+	assessments bool
+	// defaultGroupSize, when set, is the default of min_group_size, which
+	// the data source then offers (the aggregate record).
+	defaultGroupSize int64
 	// defaultInterval is the poll interval of a data source that can wait;
 	// zero means it cannot.
 	defaultInterval time.Duration
 	kind            string                    // what diagnostics call the object
 	subject         func(ids []string) string // names the object in diagnostics
 	notFound        string                    // what to check after a 404
-	computed        func() map[string]schema.Attribute
+	// notFoundCodes is what to check after a 404 with one of these Nova
+	// codes, where the code says more than the path does.
+	notFoundCodes map[string]string
+	computed      func() map[string]schema.Attribute
 
 	fetch  func(ctx context.Context, c *nova.Client, ids []string, tenant string) (T, error)
 	result func(T) readResult
-	state  func(v T, includeAssessments bool, schemaType tftypes.Object) (map[string]tftypes.Value, error)
+	state  func(v T, m mapping, schemaType tftypes.Object) (map[string]tftypes.Value, error)
 	data   *providerData
 }
 
@@ -62,6 +71,14 @@ type readResult struct {
 
 type idArgument struct {
 	name, description string
+	// optional ids may be left out; the read gets "" for them.
+	optional bool
+}
+
+// mapping is what the configuration says about how a result becomes state.
+type mapping struct {
+	includeAssessments bool
+	minGroupSize       int64
 }
 
 func (d *novaDataSource[T]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -75,7 +92,8 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 		// read: here they are the arguments that select it.
 		delete(attrs, id.name)
 		attrs[id.name] = schema.StringAttribute{
-			Required:            true,
+			Required:            !id.optional,
+			Optional:            id.optional,
 			MarkdownDescription: id.description,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		}
@@ -86,14 +104,21 @@ func (d *novaDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaReque
 			MarkdownDescription: "Tenant to read from, sent as `X-Tenant-Id`; overrides the provider's `tenant_id` for this read.",
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), noControlChars},
 		},
-		"include_assessments": schema.BoolAttribute{
-			Optional: true,
-			MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data, which a data source stores in state and plans; " +
-				"`false` leaves every `assessment` null, so the text never reaches state or plans, and keeps it out of the response bodies the provider logs at `TF_LOG=TRACE`.",
-		},
 		"trace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The `X-Trace-Id` of the response these values come from, for Nova support and audit."},
 	})
 	withAttributes(attrs, map[string]schema.Attribute{"timeouts": timeoutsAttribute(ctx, d.defaultInterval > 0)})
+	if d.assessments {
+		withAttributes(attrs, map[string]schema.Attribute{
+			"include_assessments": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data, which a data source stores in state and plans; " +
+					"`false` leaves every `assessment` null, so the text never reaches state or plans. (The provider never logs assessment text, whatever this says.)",
+			},
+		})
+	}
+	if d.defaultGroupSize > 0 {
+		withAttributes(attrs, map[string]schema.Attribute{"min_group_size": minGroupSizeArgument(d.defaultGroupSize)})
+	}
 	if d.defaultInterval > 0 {
 		withAttributes(attrs, waitArguments(d.defaultInterval))
 	}
@@ -189,6 +214,7 @@ type arguments struct {
 	ids                []string
 	tenant             types.String
 	includeAssessments types.Bool
+	minGroupSize       types.Int64
 	wait               types.Bool
 	pollInterval       timetypes.GoDuration
 	timeouts           timeouts.Value
@@ -205,8 +231,13 @@ func (d *novaDataSource[T]) arguments(ctx context.Context, config tfsdk.Config) 
 		a.ids[i] = v.ValueString()
 	}
 	get("tenant_id", &a.tenant)
-	get("include_assessments", &a.includeAssessments)
 	get("timeouts", &a.timeouts)
+	if d.assessments {
+		get("include_assessments", &a.includeAssessments)
+	}
+	if d.defaultGroupSize > 0 {
+		get("min_group_size", &a.minGroupSize)
+	}
 	if d.defaultInterval > 0 {
 		get("wait_for_completion", &a.wait)
 		get("poll_interval", &a.pollInterval)
@@ -244,11 +275,12 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	}
 	tenant := d.data.tenant(args.tenant)
 	t := target{
-		kind:        d.kind,
-		description: d.subject(args.ids),
-		tenant:      tenant,
-		environment: d.data.environment,
-		notFound:    d.notFound,
+		kind:          d.kind,
+		description:   d.subject(args.ids),
+		tenant:        tenant,
+		environment:   d.data.environment,
+		notFound:      d.notFound,
+		notFoundCodes: d.notFoundCodes,
 	}
 	if !d.data.ready(t, diags) {
 		return readOutcome[T]{}, false
@@ -261,9 +293,6 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if !includeAssessments(args.includeAssessments) {
-		ctx = nova.WithoutAssessments(ctx)
-	}
 
 	// Each read is summarised once, for the progress log, the wait's
 	// decision and the diagnostics. A wait that ends badly reports every
@@ -306,7 +335,11 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	}
 
 	addWarnings(diags, t, p.warnings)
-	raw, err := d.stateValue(ctx, config, p.value, includeAssessments(args.includeAssessments))
+	m := mapping{includeAssessments: includeAssessments(args.includeAssessments), minGroupSize: d.defaultGroupSize}
+	if !args.minGroupSize.IsNull() && !args.minGroupSize.IsUnknown() {
+		m.minGroupSize = args.minGroupSize.ValueInt64()
+	}
+	raw, err := d.stateValue(ctx, config, p.value, m)
 	if err != nil {
 		diags.AddError("Could not build the result", fmt.Sprintf("Mapping %s to Terraform values failed: %s. This is a bug in the provider; please report it.", t.where(), err))
 		return readOutcome[T]{}, false
@@ -337,7 +370,7 @@ func lastSeen[T any](p polled[T], we *waitError) string {
 
 // stateValue is the configuration with the computed attributes filled in
 // from v. The arguments, ids included, keep their configured values.
-func (d *novaDataSource[T]) stateValue(ctx context.Context, config tfsdk.Config, v T, includeAssessments bool) (tftypes.Value, error) {
+func (d *novaDataSource[T]) stateValue(ctx context.Context, config tfsdk.Config, v T, m mapping) (tftypes.Value, error) {
 	schemaType, ok := config.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	if !ok {
 		return tftypes.Value{}, fmt.Errorf("schema type %s is not an object", config.Schema.Type())
@@ -349,7 +382,7 @@ func (d *novaDataSource[T]) stateValue(ctx context.Context, config tfsdk.Config,
 	// As hands out the configuration's own map: writing to it would change
 	// the configuration the framework compares the state with.
 	attrs := maps.Clone(configured)
-	computed, err := d.state(v, includeAssessments, schemaType)
+	computed, err := d.state(v, m, schemaType)
 	if err != nil {
 		return tftypes.Value{}, err
 	}

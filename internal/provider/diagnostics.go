@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,8 @@ type target struct {
 	tenant      string
 	environment string // sandbox or production
 	notFound    string // what to check when Nova says 404
+	// notFoundCodes is what to check when Nova says 404 with one of these codes.
+	notFoundCodes map[string]string
 }
 
 func (t target) where() string {
@@ -109,7 +112,7 @@ func apiErrorDiagnostic(t target, e *nova.APIError) diag.Diagnostic {
 		advice = fmt.Sprintf("The %s key is valid but may not read %s. Ask a Nova portal admin for a key with access.", t.environment, t.where())
 	case e.StatusCode == http.StatusNotFound:
 		summary = fmt.Sprintf("Nova %s not found", t.kind)
-		advice = fmt.Sprintf("Nova has no %s. %s", t.where(), t.notFound)
+		advice = fmt.Sprintf("Nova has no %s. %s", t.where(), cmp.Or(t.notFoundCodes[e.Code], t.notFound))
 	case e.StatusCode == http.StatusTooManyRequests:
 		summary = "Nova rate limit exceeded"
 		advice = "Nova answered 429 (rate limited). Its limit is per API key and environment, shared by every run, pipeline and machine that uses the key. " +

@@ -195,7 +195,7 @@ func TestCLIEphemeralGateKeepsCandidateDataOutOfPlanAndState(t *testing.T) {
 			t.Errorf("%s: the gate did not let terraform_data.promote be created:\n%s", kind, applyOut)
 		}
 		readsAtApply := len(s.Requests()) - before
-		state := map[string][]byte{"terraform.tfstate": w.file("terraform.tfstate")}
+		state := map[string][]byte{"terraform.tfstate": w.state()}
 		output := map[string][]byte{"plan output": out, "apply output": applyOut}
 
 		results[kind] = map[string]map[string]int{}

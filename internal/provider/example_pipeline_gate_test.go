@@ -117,6 +117,16 @@ func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
 		{ApplicationID: "app-001", Score: 9},
 		{ApplicationID: "app-002", AfterPolls: 1_000_000},
 	}})
+	// The jobs above were scored against the server's default criteria
+	// version: make it the job's current one, and score one batch against
+	// an older version.
+	if _, err := s.AddCriteriaVersion(novafake.CriteriaVersionSpec{Tenant: testTenant, JobID: testJob, ID: s.DefaultCriteriaVersionID()}); err != nil {
+		t.Fatal(err)
+	}
+	stale := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 9, CriteriaVersionID: "cv-before"},
+		{ApplicationID: "app-002", Score: 8},
+	}})
 	tf, dir, env := pipelineGateWorkspace(t,
 		"NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
 
@@ -131,6 +141,7 @@ func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
 			`\s+is\s+not\s+finished\s+\(status\s+pending,\s+1\s+of\s+2\s+jobs\s+pending,\s+created\s+\d{4}-`},
 		{"partially failed", partiallyFailed, nil, `Resource postcondition failed(?s:.*)Scoring batch\s+` + partiallyFailed +
 			`\s+ended\s+failed:\s+1\s+of\s+2\s+jobs\s+failed;\s+failed\s+applications:\s+app-002\s+\(RESUME_FETCH_FAILED\)`},
+		{"stale criteria", stale, nil, `Resource postcondition failed(?s:.*)Scoring\s+batch\s+` + stale + `\s+was\s+scored\s+against\s+criteria\s+[^:]*cv-before[^:]*,\s+but\s+the\s+job's\s+current\s+criteria\s+are\s+` + regexp.QuoteMeta(s.DefaultCriteriaVersionID())},
 		{"low score", lowScore, nil, `Resource precondition failed(?s:.*)Not\s+deploying:\s+every\s+candidate\s+needs\s+a\s+score\s+of\s+at\s+least\s+7;\s+below\s+it:\s+\{"app-002":4\}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -36,7 +36,7 @@ func TestBatchMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, include := range []bool{true, false} {
-		raw, err := ds.stateValue(t.Context(), config, res, include)
+		raw, err := ds.stateValue(t.Context(), config, res, mapping{includeAssessments: include})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestStateValueLeavesConfigurationAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ds.stateValue(t.Context(), config, res, true); err != nil {
+	if _, err := ds.stateValue(t.Context(), config, res, mapping{includeAssessments: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !config.Raw.Equal(before) {
@@ -218,13 +218,13 @@ func TestSingleJobDriftIsAnError(t *testing.T) {
 	drifted := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"assessment": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"verdict": tftypes.Number}},
 	}}
-	if _, err := singleScoringJobValues(res, true, drifted); err == nil || !strings.Contains(err.Error(), "assessment") {
+	if _, err := singleScoringJobValues(res, mapping{includeAssessments: true}, drifted); err == nil || !strings.Contains(err.Error(), "assessment") {
 		t.Fatalf("err = %v, want an error about the assessment", err)
 	}
 }
 
 // trace_id is null, not "", when Nova's response carries no X-Trace-Id:
-// all three data sources.
+// every data source.
 func TestTraceIDNullWithoutHeader(t *testing.T) {
 	ctx := t.Context()
 	job := []byte(`{"scoringJob":{"id":"s1","applicationId":"app-1","status":"completed","score":5}}`)
@@ -235,6 +235,8 @@ func TestTraceIDNullWithoutHeader(t *testing.T) {
 		args     map[string]string
 	}{
 		{"nova_scoring_batch", batch, map[string]string{"job_id": testJob, "scoring_batch_id": "b1"}},
+		{"nova_scoring_batch_summary", batch, map[string]string{"job_id": testJob, "scoring_batch_id": "b1"}},
+		{"nova_criteria_version", []byte(`{"id":"cv-1","version":1,"status":"ACTIVE","criteria":[]}`), map[string]string{"job_id": testJob}},
 		{"nova_scoring_job", job, map[string]string{"job_id": testJob, "application_id": "app-1", "scoring_job_id": "s1"}},
 		{"nova_application_score", job, map[string]string{"job_id": testJob, "application_id": "app-1"}},
 	} {

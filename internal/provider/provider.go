@@ -217,6 +217,8 @@ func (p *novaProvider) userAgent(terraformVersion string) string {
 func (p *novaProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newScoringBatchDataSource,
+		newScoringBatchSummaryDataSource,
+		newCriteriaVersionDataSource,
 		newScoringJobDataSource,
 		newApplicationScoreDataSource,
 	}

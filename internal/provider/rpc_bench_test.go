@@ -305,7 +305,7 @@ func BenchmarkFrameworkPasses(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	state, err := ds.stateValue(ctx, config, res, true)
+	state, err := ds.stateValue(ctx, config, res, mapping{includeAssessments: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func BenchmarkFrameworkPasses(b *testing.B) {
 		fn   func() error
 	}{
 		{"provider_decode", func() error { _, err := nova.DecodeBatch(body); return err }},
-		{"provider_map", func() error { _, err := ds.stateValue(ctx, config, res, true); return err }},
+		{"provider_map", func() error { _, err := ds.stateValue(ctx, config, res, mapping{includeAssessments: true}); return err }},
 		{"fw_copy", func() error { _ = state.Copy(); return nil }},
 		{"fw_semantic_equality_conversion", func() error {
 			_, err := sch.Type().ValueFromTerraform(ctx, state)

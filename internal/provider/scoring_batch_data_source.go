@@ -22,19 +22,32 @@ const defaultBatchPollInterval = 5 * time.Second
 var _ datasource.DataSourceWithConfigure = (*novaDataSource[*nova.BatchResult])(nil)
 
 func newScoringBatchDataSource() datasource.DataSource {
+	d := batchDataSource()
+	d.typeName = "_scoring_batch"
+	d.description = "Reads a Nova scoring batch and all of its scoring jobs, optionally waiting until the batch finishes. " +
+		"Use it to gate a pipeline on candidate scoring and to keep the scores in the plan as an audit record: the full record, " +
+		"with every candidate's application id and score (and assessment, unless `include_assessments = false`) in the plan and the state. " +
+		"`nova_scoring_batch_summary` keeps an aggregate record without them, and the ephemeral `nova_scoring_batch` keeps none."
+	d.assessments = true
+	d.computed = scoringBatchAttributes
+	d.state = scoringBatchValues
+	return d
+}
+
+// batchDataSource is the read of a batch that the full record
+// (nova_scoring_batch) and the aggregate one (nova_scoring_batch_summary)
+// share: the same arguments, request, wait and status; they differ in what
+// they keep.
+func batchDataSource() *novaDataSource[*nova.BatchResult] {
 	return &novaDataSource[*nova.BatchResult]{
-		typeName: "_scoring_batch",
-		description: "Reads a Nova scoring batch and all of its scoring jobs, optionally waiting until the batch finishes. " +
-			"Use it to gate a pipeline on candidate scoring and to keep the scores in the plan as an audit record.",
 		ids: []idArgument{
-			{"job_id", "Your job identifier (external id) that the batch was submitted for."},
-			{"scoring_batch_id", "The scoring batch id Nova returned when the batch was submitted."},
+			{name: "job_id", description: "Your job identifier (external id) that the batch was submitted for."},
+			{name: "scoring_batch_id", description: "The scoring batch id Nova returned when the batch was submitted."},
 		},
 		defaultInterval: defaultBatchPollInterval,
 		kind:            "scoring batch",
 		subject:         func(ids []string) string { return fmt.Sprintf("scoring batch %q of job %q", ids[1], ids[0]) },
 		notFound:        "Check job_id, scoring_batch_id and tenant_id: batches are scoped per tenant and per environment (sandbox and production keys see different data).",
-		computed:        scoringBatchAttributes,
 		fetch: func(ctx context.Context, c *nova.Client, ids []string, tenant string) (*nova.BatchResult, error) {
 			return c.GetScoringBatch(ctx, ids[0], ids[1], tenant)
 		},
@@ -51,11 +64,12 @@ func newScoringBatchDataSource() datasource.DataSource {
 				unknown:  r.UnknownStatuses,
 			}
 		},
-		state: scoringBatchValues,
 	}
 }
 
-func scoringBatchAttributes() map[string]schema.Attribute {
+// batchAttributes is the one schema of a batch's own attributes, shared by
+// the full and the aggregate record; batchValues is their one mapping.
+func batchAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The scoring batch id, as Nova reports it."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised batch status: `pending` (not finished), `completed` (every job completed) or `failed` " +
@@ -75,6 +89,32 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 			"Counters that cannot be true produce a warning, and the counts are then taken from the listed jobs (see `status`)."},
 		"created_at":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the batch was created (RFC 3339)."},
 		"completed_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the batch finished (RFC 3339); null until it finishes, and null (with a warning) when the API sent an empty or malformed value."},
+	}
+}
+
+// batchValues maps a batch read to batchAttributes, and trace_id.
+func batchValues(r *nova.BatchResult) map[string]tftypes.Value {
+	b := r.Batch
+	return map[string]tftypes.Value{
+		"id":             tfStringPtr(b.ID),
+		"status":         tfString(string(b.Status)),
+		"api_status":     tfStringPtr(b.APIStatus),
+		"finished":       tfBool(b.Status.Finished()),
+		"total_jobs":     tfInt(b.TotalJobs),
+		"completed_jobs": tfInt(b.CompletedJobs),
+		"failed_jobs":    tfInt(b.FailedJobs),
+		"pending_jobs":   tfInt(b.PendingJobs),
+		"created_at":     tfTime(b.CreatedAt),
+		"completed_at":   tfTime(b.CompletedAt),
+		"trace_id":       tfNonEmpty(r.TraceID),
+	}
+}
+
+// scoringBatchAttributes are the full record's: the batch's, and every
+// candidate's scoring job, rejection and score.
+func scoringBatchAttributes() map[string]schema.Attribute {
+	attrs := batchAttributes()
+	withAttributes(attrs, map[string]schema.Attribute{
 		// One attribute holding a list of objects, not nested attributes:
 		// the framework walks nested attributes' schema for every value it
 		// sends (BENCHMARKS.md, issue 12). Terraform sees the same type and
@@ -102,11 +142,12 @@ func scoringBatchAttributes() map[string]schema.Attribute {
 				"(with a warning), so a re-score or the listing order never hides a low score. Handy in `for_each` and in conditions such as " +
 				"`alltrue([for s in values(self.scores) : s >= 7])`; check `status == \"completed\"` as well, since a job that has not completed has no entry.",
 		},
-	}
+	})
+	return attrs
 }
 
 // scoringBatchValues is the one mapping from a batch read to state.
-func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType tftypes.Object) (map[string]tftypes.Value, error) {
+func scoringBatchValues(r *nova.BatchResult, m mapping, schemaType tftypes.Object) (map[string]tftypes.Value, error) {
 	var errs []error
 	typeOf := func(t tftypes.Type, err error) tftypes.Type {
 		errs = append(errs, err)
@@ -125,7 +166,7 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 	jobs := make([]tftypes.Value, len(r.ScoringJobs))
 	for i := range r.ScoringJobs {
 		j := &r.ScoringJobs[i]
-		values, err := scoringJobValues(j, includeAssessments, assessmentType)
+		values, err := scoringJobValues(j, m.includeAssessments, assessmentType)
 		if err == nil {
 			jobs[i], err = tfValue(jobObject, values)
 		}
@@ -162,21 +203,9 @@ func scoringBatchValues(r *nova.BatchResult, includeAssessments bool, schemaType
 	if err != nil {
 		return nil, fmt.Errorf("scores: %w", err)
 	}
-	b := r.Batch
-	return map[string]tftypes.Value{
-		"id":                    tfStringPtr(b.ID),
-		"status":                tfString(string(b.Status)),
-		"api_status":            tfStringPtr(b.APIStatus),
-		"finished":              tfBool(b.Status.Finished()),
-		"total_jobs":            tfInt(b.TotalJobs),
-		"completed_jobs":        tfInt(b.CompletedJobs),
-		"failed_jobs":           tfInt(b.FailedJobs),
-		"pending_jobs":          tfInt(b.PendingJobs),
-		"created_at":            tfTime(b.CreatedAt),
-		"completed_at":          tfTime(b.CompletedAt),
-		"scoring_jobs":          jobList,
-		"rejected_applications": rejectedList,
-		"scores":                scoreMap,
-		"trace_id":              tfNonEmpty(r.TraceID),
-	}, nil
+	values := batchValues(r)
+	values["scoring_jobs"] = jobList
+	values["rejected_applications"] = rejectedList
+	values["scores"] = scoreMap
+	return values, nil
 }

@@ -16,8 +16,8 @@ import (
 const defaultJobPollInterval = 3 * time.Second
 
 var (
-	jobIDArgument         = idArgument{"job_id", "Your job identifier (external id)."}
-	applicationIDArgument = idArgument{"application_id", "Your application identifier (external id)."}
+	jobIDArgument         = idArgument{name: "job_id", description: "Your job identifier (external id)."}
+	applicationIDArgument = idArgument{name: "application_id", description: "Your application identifier (external id)."}
 )
 
 func newScoringJobDataSource() datasource.DataSource {
@@ -26,7 +26,8 @@ func newScoringJobDataSource() datasource.DataSource {
 		description: "Reads one Nova scoring job by its id, optionally waiting until it completes or fails. " +
 			"Use it to gate a step on a single candidate's score.",
 		ids: []idArgument{jobIDArgument, applicationIDArgument,
-			{"scoring_job_id", "The scoring job id Nova returned when the application was submitted."}},
+			{name: "scoring_job_id", description: "The scoring job id Nova returned when the application was submitted."}},
+		assessments:     true,
 		defaultInterval: defaultJobPollInterval,
 		kind:            "scoring job",
 		subject: func(ids []string) string {
@@ -47,8 +48,9 @@ func newApplicationScoreDataSource() datasource.DataSource {
 		typeName: "_application_score",
 		description: "Reads the latest scoring job of an application: its status, score and assessment. " +
 			"Use it where an applicant-tracking system scores candidates one at a time.",
-		ids:  []idArgument{jobIDArgument, applicationIDArgument},
-		kind: "application score",
+		ids:         []idArgument{jobIDArgument, applicationIDArgument},
+		assessments: true,
+		kind:        "application score",
 		subject: func(ids []string) string {
 			return fmt.Sprintf("latest score of application %q of job %q", ids[1], ids[0])
 		},
@@ -67,23 +69,34 @@ func scoringJobResult(r *nova.ScoringJobResult) readResult {
 	return readResult{
 		finished: j.Status.Finished(),
 		summary:  "status " + string(j.Status),
-		fields:   map[string]any{"scoring_job_id": apiText(j.ID), "status": string(j.Status), "trace_id": r.TraceID},
+		// No scoring job id: nova_application_score learns it from the
+		// response, and logs carry no candidate data (issue 19).
+		fields:   map[string]any{"status": string(j.Status), "trace_id": r.TraceID},
 		warnings: r.Warnings,
 		unknown:  r.UnknownStatuses,
 	}
 }
 
-func singleScoringJobValues(r *nova.ScoringJobResult, includeAssessments bool, schemaType tftypes.Object) (map[string]tftypes.Value, error) {
+func singleScoringJobValues(r *nova.ScoringJobResult, m mapping, schemaType tftypes.Object) (map[string]tftypes.Value, error) {
 	assessmentType, err := attributeType(schemaType, "assessment")
 	if err != nil {
 		return nil, err
 	}
-	values, err := scoringJobValues(r.ScoringJob, includeAssessments, assessmentType)
+	values, err := scoringJobValues(r.ScoringJob, m.includeAssessments, assessmentType)
 	if err != nil {
 		return nil, err
 	}
 	values["trace_id"] = tfNonEmpty(r.TraceID)
 	return values, nil
+}
+
+// deref is an optional API string as it goes into state: unchanged, since
+// state holds what Nova sent (apiText is for diagnostics and logs).
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // apiText is an optional API string made safe for a diagnostic or a log

@@ -13,13 +13,14 @@ import (
 // TestTraceLogNeverContainsKey runs the provider the way a user does (a
 // built binary through dev_overrides, the key in NOVA_API_KEY) with
 // TF_LOG=TRACE, and reads everything Terraform and the provider logged,
-// printed and stored. It also holds include_assessments = false to its
-// promise in the log: the assessment text of that read is nowhere, while
-// the one read with assessments is logged (so the check can fail).
+// printed and stored. Response bodies are logged with every candidate
+// value masked, whatever include_assessments says: no assessment text is
+// in the log, and no scoring job id that only Nova's answer named, while the
+// masked bodies are (so the check can fail).
 func TestTraceLogNeverContainsKey(t *testing.T) {
 	const key = "sk_test_TRACE_SECRET_7f3a9c"
 	s, url := fakeNova(t)
-	seed(t, s, novafake.BatchSpec{ID: "batch-1", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8,
+	seed(t, s, novafake.BatchSpec{ID: "batch-1", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", ID: "sj-ANSWERED-ONLY", Score: 8,
 		Assessment: &novafake.Assessment{Verdict: "VERDICT_KEPT_1234", Strengths: []string{}, Concerns: []string{}, InterviewFocus: []string{}}}}})
 	seed(t, s, novafake.BatchSpec{ID: "batch-2", Jobs: []novafake.JobSpec{{ApplicationID: "app-002", Score: 6,
 		Assessment: &novafake.Assessment{Verdict: "VERDICT_PRIVATE_5678", Strengths: []string{"STRENGTH_PRIVATE"}, Concerns: []string{}, InterviewFocus: []string{"FOCUS_PRIVATE"}}}}})
@@ -37,7 +38,12 @@ data "nova_scoring_batch" "private" {
   scoring_batch_id    = "batch-2"
   include_assessments = false
 }
+data "nova_application_score" "latest" {
+  job_id         = "job-123"
+  application_id = "app-001"
+}
 output "status" { value = data.nova_scoring_batch.b.status }
+output "latest_status" { value = data.nova_application_score.latest.status }
 output "private_score" { value = data.nova_scoring_batch.private.scores["app-002"] }
 `, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, "NOVA_API_KEY="+key, "NOVA_TENANT_ID="+testTenant, "NOVA_BASE_URL="+url)
 	out, err := w.run("apply", "-auto-approve", "-input=false")
@@ -48,11 +54,18 @@ output "private_score" { value = data.nova_scoring_batch.private.scores["app-002
 	if err != nil {
 		t.Fatal(err)
 	}
-	state := w.file("terraform.tfstate")
+	state := w.state()
 	secretPart := strings.TrimPrefix(key, "sk_test_")
 	for name, text := range map[string]string{"output": string(out), "TRACE log": string(logs), "state": string(state)} {
 		if strings.Contains(text, secretPart) {
 			t.Errorf("the API key appears in the %s", name)
+		}
+		if name == "TRACE log" {
+			for _, candidate := range []string{"VERDICT_KEPT_1234", "sj-ANSWERED-ONLY"} {
+				if strings.Contains(text, candidate) {
+					t.Errorf("candidate data %s appears in the TRACE log", candidate)
+				}
+			}
 		}
 		for _, private := range []string{"VERDICT_PRIVATE", "STRENGTH_PRIVATE", "FOCUS_PRIVATE"} {
 			if strings.Contains(text, private) {
@@ -60,8 +73,11 @@ output "private_score" { value = data.nova_scoring_batch.private.scores["app-002
 			}
 		}
 	}
-	if !strings.Contains(string(logs), "VERDICT_KEPT_1234") {
-		t.Error("the response body of the read with assessments is not in the TRACE log, so the check above proves nothing")
+	if !strings.Contains(string(state), "VERDICT_KEPT_1234") || !strings.Contains(string(state), "sj-ANSWERED-ONLY") {
+		t.Error("the state lacks the verdict or the scoring job id, so the check above proves nothing")
+	}
+	if !strings.Contains(string(logs), `\"verdict\":\"(masked)\"`) || !strings.Contains(string(logs), "/v1/jobs/job-123/applications/app-001/score") {
+		t.Error("the masked response bodies, or the application score read, are not in the TRACE log, so the check above proves nothing")
 	}
 	for _, want := range []string{"Nova request", "path=/v1/jobs/job-123/scoring-batches/batch-1", "Bearer sk_test_****3a9c", "status=500", "attempt=2", "status=200"} {
 		if !strings.Contains(string(logs), want) {

@@ -47,6 +47,13 @@ func tfInt(n int64) tftypes.Value { return tftypes.NewValue(tftypes.Number, n) }
 
 func tfNumber(f float64) tftypes.Value { return tftypes.NewValue(tftypes.Number, f) }
 
+func tfIntPtr(n *int64) tftypes.Value {
+	if n == nil {
+		return tftypes.NewValue(tftypes.Number, nil)
+	}
+	return tftypes.NewValue(tftypes.Number, *n)
+}
+
 func tfNumberPtr(f *float64) tftypes.Value {
 	if f == nil {
 		return tftypes.NewValue(tftypes.Number, nil)

@@ -33,6 +33,45 @@ mock_data "nova_scoring_batch" {
   }
 }
 
+# The same batch as its aggregate record: two jobs are fewer than min_group_size (5), so the
+# score statistics are null. Both jobs were scored against the current criteria below.
+mock_data "nova_scoring_batch_summary" {
+  defaults = {
+    id                   = "batch-mock-0001"
+    status               = "completed"
+    api_status           = "completed"
+    finished             = true
+    total_jobs           = 2
+    completed_jobs       = 2
+    failed_jobs          = 0
+    pending_jobs         = 0
+    created_at           = "2026-01-05T09:00:00Z"
+    completed_at         = "2026-01-05T09:04:12Z"
+    trace_id             = "trace-mock-0004"
+    score_min            = null
+    score_max            = null
+    score_mean           = null
+    score_counts         = null
+    criteria_version_ids = ["cv-mock-0001"]
+    rescored_jobs        = 0
+    error_codes          = {}
+    rejection_reasons    = {}
+  }
+}
+
+mock_data "nova_criteria_version" {
+  defaults = {
+    id          = "cv-mock-0001"
+    version     = 1
+    status      = "ACTIVE"
+    created_at  = "2026-01-02T08:00:00Z"
+    archived_at = null
+    trace_id    = "trace-mock-0005"
+    # criteria is left out: Terraform cannot mock a list of nested attributes from a default
+    # ("expected object type, found tuple"); the gate does not read it.
+  }
+}
+
 mock_data "nova_scoring_job" {
   defaults = {
     id                  = "sj-mock-0001"

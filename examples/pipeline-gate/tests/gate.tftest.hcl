@@ -27,6 +27,11 @@ run "completed_batch_deploys" {
     condition     = terraform_data.deploy.input.scores["app-001"] == 8.5
     error_message = "The deployment step should receive the batch's scores."
   }
+
+  assert {
+    condition     = output.criteria_version_id == "cv-mock-0001"
+    error_message = "The gate should report the current criteria version, got ${output.criteria_version_id}."
+  }
 }
 
 # One job failed: it has no score and no completed_at, and the batch is failed. The gate must
@@ -144,5 +149,61 @@ run "missing_status_blocks" {
 
   expect_failures = [
     data.nova_scoring_batch.gate,
+  ]
+}
+
+# The hiring team changed the criteria after the batch was scored: a new version is current, and
+# the batch's scores are stale. The gate must not open.
+run "stale_criteria_blocks" {
+  command = plan
+
+  override_data {
+    target = data.nova_criteria_version.current
+    values = {
+      id          = "cv-mock-0002"
+      version     = 2
+      status      = "ACTIVE"
+      created_at  = "2026-01-06T08:00:00Z"
+      archived_at = null
+      trace_id    = "trace-mock-0006"
+    }
+  }
+
+  expect_failures = [
+    data.nova_scoring_batch_summary.record,
+  ]
+}
+
+# Jobs that name no criteria version cannot be shown to be fresh: the gate must not open.
+run "unnamed_criteria_blocks" {
+  command = plan
+
+  override_data {
+    target = data.nova_scoring_batch_summary.record
+    values = {
+      id                   = "batch-mock-0001"
+      status               = "completed"
+      api_status           = "completed"
+      finished             = true
+      total_jobs           = 2
+      completed_jobs       = 2
+      failed_jobs          = 0
+      pending_jobs         = 0
+      created_at           = "2026-01-05T09:00:00Z"
+      completed_at         = "2026-01-05T09:04:12Z"
+      trace_id             = "trace-mock-0007"
+      score_min            = null
+      score_max            = null
+      score_mean           = null
+      score_counts         = null
+      criteria_version_ids = []
+      rescored_jobs        = 0
+      error_codes          = {}
+      rejection_reasons    = {}
+    }
+  }
+
+  expect_failures = [
+    data.nova_scoring_batch_summary.record,
   ]
 }

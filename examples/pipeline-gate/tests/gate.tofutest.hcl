@@ -29,6 +29,45 @@ mock_provider "nova" {
     }
   }
 
+  # The same batch as its aggregate record: two jobs are fewer than min_group_size (5), so the
+  # score statistics are null. Both jobs were scored against the current criteria below.
+  mock_data "nova_scoring_batch_summary" {
+    defaults = {
+      id                   = "batch-mock-0001"
+      status               = "completed"
+      api_status           = "completed"
+      finished             = true
+      total_jobs           = 2
+      completed_jobs       = 2
+      failed_jobs          = 0
+      pending_jobs         = 0
+      created_at           = "2026-01-05T09:00:00Z"
+      completed_at         = "2026-01-05T09:04:12Z"
+      trace_id             = "trace-mock-0004"
+      score_min            = null
+      score_max            = null
+      score_mean           = null
+      score_counts         = null
+      criteria_version_ids = ["cv-mock-0001"]
+      rescored_jobs        = 0
+      error_codes          = {}
+      rejection_reasons    = {}
+    }
+  }
+
+  mock_data "nova_criteria_version" {
+    defaults = {
+      id          = "cv-mock-0001"
+      version     = 1
+      status      = "ACTIVE"
+      created_at  = "2026-01-02T08:00:00Z"
+      archived_at = null
+      trace_id    = "trace-mock-0005"
+      # criteria is left out: Terraform cannot mock a list of nested attributes from a default
+      # ("expected object type, found tuple"); the gate does not read it.
+    }
+  }
+
   mock_data "nova_scoring_job" {
     defaults = {
       id                  = "sj-mock-0001"
@@ -83,6 +122,11 @@ run "completed_batch_deploys" {
   assert {
     condition     = terraform_data.deploy.input.scores["app-001"] == 8.5
     error_message = "The deployment step should receive the batch's scores."
+  }
+
+  assert {
+    condition     = output.criteria_version_id == "cv-mock-0001"
+    error_message = "The gate should report the current criteria version, got ${output.criteria_version_id}."
   }
 }
 
@@ -201,5 +245,61 @@ run "missing_status_blocks" {
 
   expect_failures = [
     data.nova_scoring_batch.gate,
+  ]
+}
+
+# The hiring team changed the criteria after the batch was scored: a new version is current, and
+# the batch's scores are stale. The gate must not open.
+run "stale_criteria_blocks" {
+  command = plan
+
+  override_data {
+    target = data.nova_criteria_version.current
+    values = {
+      id          = "cv-mock-0002"
+      version     = 2
+      status      = "ACTIVE"
+      created_at  = "2026-01-06T08:00:00Z"
+      archived_at = null
+      trace_id    = "trace-mock-0006"
+    }
+  }
+
+  expect_failures = [
+    data.nova_scoring_batch_summary.record,
+  ]
+}
+
+# Jobs that name no criteria version cannot be shown to be fresh: the gate must not open.
+run "unnamed_criteria_blocks" {
+  command = plan
+
+  override_data {
+    target = data.nova_scoring_batch_summary.record
+    values = {
+      id                   = "batch-mock-0001"
+      status               = "completed"
+      api_status           = "completed"
+      finished             = true
+      total_jobs           = 2
+      completed_jobs       = 2
+      failed_jobs          = 0
+      pending_jobs         = 0
+      created_at           = "2026-01-05T09:00:00Z"
+      completed_at         = "2026-01-05T09:04:12Z"
+      trace_id             = "trace-mock-0007"
+      score_min            = null
+      score_max            = null
+      score_mean           = null
+      score_counts         = null
+      criteria_version_ids = []
+      rescored_jobs        = 0
+      error_codes          = {}
+      rejection_reasons    = {}
+    }
+  }
+
+  expect_failures = [
+    data.nova_scoring_batch_summary.record,
   ]
 }

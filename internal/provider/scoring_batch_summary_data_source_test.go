@@ -1,0 +1,217 @@
+package provider
+
+import (
+	"fmt"
+	"math/big"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dweet/terraform-provider-nova/internal/nova"
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
+)
+
+const summaryAddr = "data.nova_scoring_batch_summary.test"
+
+func summaryAttr(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(summaryAddr, tfjsonpath.New(name), v)
+}
+
+func summaryConfig(baseURL, batchID string, args ...string) string {
+	return providerConfig(baseURL) + fmt.Sprintf(`
+data "nova_scoring_batch_summary" "test" {
+  job_id           = %q
+  scoring_batch_id = %q
+  %s
+}
+`, testJob, batchID, strings.Join(args, "\n  "))
+}
+
+func TestAccSummaryStatistics(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{
+		Jobs: []novafake.JobSpec{
+			{ApplicationID: "app-001", Score: 8, CriteriaVersionID: "cv-b"},
+			{ApplicationID: "app-002", Score: 6.5, CriteriaVersionID: "cv-b"},
+			{ApplicationID: "app-003", Score: 7, CriteriaVersionID: "cv-b", IsRescore: true},
+			{ApplicationID: "app-004", Score: 7, CriteriaVersionID: "cv-a"},
+			{ApplicationID: "app-005", Score: 9, CriteriaVersionID: "cv-b"},
+			{ApplicationID: "app-006", Fail: true, ErrorCode: "RESUME_FETCH_FAILED", CriteriaVersionID: "cv-b"},
+			{ApplicationID: "app-007", Fail: true, ErrorCode: "RESUME_FETCH_FAILED", CriteriaVersionID: "cv-b"},
+			{ApplicationID: "app-008", Fail: true, ErrorCode: "RESUME_PARSE_FAILED", CriteriaVersionID: "cv-b"},
+		},
+		Rejected: []novafake.RejectedSpec{
+			{ApplicationID: "app-009", Reason: "RESUME_CORRUPTED"},
+			{ApplicationID: "app-010", Reason: "RESUME_CORRUPTED"},
+			{ApplicationID: "app-011", Reason: "RESUME_EMPTY"},
+		},
+	})
+	batchChecks := []statecheck.StateCheck{
+		summaryAttr("id", knownvalue.StringExact(id)),
+		summaryAttr("status", knownvalue.StringExact("failed")),
+		summaryAttr("api_status", knownvalue.StringExact("failed")),
+		summaryAttr("finished", knownvalue.Bool(true)),
+		summaryAttr("total_jobs", knownvalue.Int64Exact(8)),
+		summaryAttr("completed_jobs", knownvalue.Int64Exact(5)),
+		summaryAttr("failed_jobs", knownvalue.Int64Exact(3)),
+		summaryAttr("pending_jobs", knownvalue.Int64Exact(0)),
+		summaryAttr("created_at", rfc3339),
+		summaryAttr("completed_at", rfc3339),
+		summaryAttr("trace_id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
+		summaryAttr("criteria_version_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("cv-a"), knownvalue.StringExact("cv-b")})),
+		summaryAttr("rescored_jobs", knownvalue.Int64Exact(1)),
+		summaryAttr("error_codes", knownvalue.MapExact(map[string]knownvalue.Check{
+			"RESUME_FETCH_FAILED": knownvalue.Int64Exact(2), "RESUME_PARSE_FAILED": knownvalue.Int64Exact(1),
+		})),
+		summaryAttr("rejection_reasons", knownvalue.MapExact(map[string]knownvalue.Check{
+			"RESUME_CORRUPTED": knownvalue.Int64Exact(2), "RESUME_EMPTY": knownvalue.Int64Exact(1),
+		})),
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				// Five jobs have a score: as many as the default min_group_size.
+				Config: summaryConfig(url, id),
+				ConfigStateChecks: append([]statecheck.StateCheck{
+					summaryAttr("min_group_size", knownvalue.Null()),
+					summaryAttr("score_min", knownvalue.Float64Exact(6.5)),
+					summaryAttr("score_max", knownvalue.Float64Exact(9)),
+					summaryAttr("score_mean", knownvalue.Float64Exact(7.5)),
+					summaryAttr("score_counts", knownvalue.MapExact(map[string]knownvalue.Check{
+						"6.5": knownvalue.Int64Exact(1), "7": knownvalue.Int64Exact(2), "8": knownvalue.Int64Exact(1), "9": knownvalue.Int64Exact(1),
+					})),
+				}, batchChecks...),
+			},
+			{
+				// One more than have a score: no statistics, everything else kept.
+				Config: summaryConfig(url, id, "min_group_size = 6"),
+				ConfigStateChecks: append([]statecheck.StateCheck{
+					summaryAttr("min_group_size", knownvalue.Int64Exact(6)),
+					summaryAttr("score_min", knownvalue.Null()),
+					summaryAttr("score_max", knownvalue.Null()),
+					summaryAttr("score_mean", knownvalue.Null()),
+					summaryAttr("score_counts", knownvalue.Null()),
+				}, batchChecks...),
+			},
+		},
+	})
+}
+
+// The summary and the full record read the same batch the same way: the
+// same status and counters, whatever spelling Nova used, pending included.
+func TestAccSummaryStatusIsTheBatchStatus(t *testing.T) {
+	t.Parallel()
+	for _, style := range []novafake.StatusStyle{novafake.StatusLower, novafake.StatusUpper, novafake.StatusMissing} {
+		s, url := fakeNova(t, novafake.WithStatusStyle(style))
+		id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+			{ApplicationID: "app-001", Score: 5},
+			{ApplicationID: "app-002", AfterPolls: 1000},
+		}})
+		var pairs []resource.TestCheckFunc
+		for _, name := range []string{"id", "status", "api_status", "finished", "total_jobs", "completed_jobs", "failed_jobs", "pending_jobs", "created_at", "completed_at"} {
+			pairs = append(pairs, resource.TestCheckResourceAttrPair(summaryAddr, name, batchAddr, name))
+		}
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6,
+			Steps: []resource.TestStep{{
+				Config: summaryConfig(url, id) + fmt.Sprintf(`
+data "nova_scoring_batch" "test" {
+  job_id           = %q
+  scoring_batch_id = %q
+}
+`, testJob, id),
+				Check: resource.ComposeAggregateTestCheckFunc(pairs...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					summaryAttr("status", knownvalue.StringExact("pending")),
+					summaryAttr("score_min", knownvalue.Null()),
+				},
+			}},
+		})
+	}
+}
+
+func TestAccSummaryWaitsLikeTheBatch(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	var jobs []novafake.JobSpec
+	for i := range 5 {
+		jobs = append(jobs, novafake.JobSpec{ApplicationID: fmt.Sprintf("app-%03d", i), Score: float64(6 + i%3), AfterPolls: 2})
+	}
+	id := seed(t, s, novafake.BatchSpec{Jobs: jobs})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: summaryConfig(url, id, "wait_for_completion = true", `poll_interval = "1s"`, `timeouts = { read = "1m" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				summaryAttr("status", knownvalue.StringExact("completed")),
+				summaryAttr("score_min", knownvalue.Float64Exact(6)),
+			},
+		}},
+	})
+}
+
+func TestAccSummaryPlanTimeValidation(t *testing.T) {
+	t.Parallel()
+	const url = "http://127.0.0.1:1" // never contacted
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6, Steps: []resource.TestStep{
+		{Config: summaryConfig(url, "b", "min_group_size = 0"), PlanOnly: true, ExpectError: regexp.MustCompile(`min_group_size(?s).*at\s+least\s+1`)},
+		{Config: summaryConfig(url, "b", "include_assessments = false"), PlanOnly: true, ExpectError: regexp.MustCompile(`include_assessments(?s).*not expected`)},
+	}})
+}
+
+// The mapping keeps counts for what Nova left out, under "(none)", and
+// gives no statistics without scores, whatever min_group_size says.
+func TestSummaryMappingGaps(t *testing.T) {
+	ds := dataSourceOf[*nova.BatchResult](newScoringBatchSummaryDataSource)
+	config := batchConfigValue(t, ds, testJob, "b1")
+	res, err := nova.DecodeBatch([]byte(`{"batch":{"id":"b1","status":"failed","totalJobs":2,"completedJobs":0,"failedJobs":2},
+	  "scoringJobs":[{"id":"s1","applicationId":"app-1","status":"failed"},{"id":"s2","applicationId":"app-2","status":"failed","errorCode":"TIMEOUT"}],
+	  "rejectedApplications":[{"applicationId":"app-3","error":{"message":"no reason given"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := ds.stateValue(t.Context(), config, res, mapping{minGroupSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]tftypes.Value
+	if err := raw.As(&state); err != nil {
+		t.Fatal(err)
+	}
+	counts := func(name string) map[string]string {
+		var m map[string]tftypes.Value
+		if err := state[name].As(&m); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for k, v := range m {
+			var n big.Float
+			_ = v.As(&n)
+			out[k] = n.String()
+		}
+		return out
+	}
+	if got := fmt.Sprint(counts("error_codes")); got != "map[(none):1 TIMEOUT:1]" {
+		t.Errorf("error_codes = %s", got)
+	}
+	if got := fmt.Sprint(counts("rejection_reasons")); got != "map[(none):1]" {
+		t.Errorf("rejection_reasons = %s", got)
+	}
+	for _, name := range []string{"score_min", "score_max", "score_mean", "score_counts"} {
+		if !state[name].IsNull() {
+			t.Errorf("%s = %v without any score", name, state[name])
+		}
+	}
+	var versions []tftypes.Value
+	if err := state["criteria_version_ids"].As(&versions); err != nil || state["criteria_version_ids"].IsNull() || len(versions) != 0 {
+		t.Errorf("criteria_version_ids must be an empty list: %v", state["criteria_version_ids"])
+	}
+}
