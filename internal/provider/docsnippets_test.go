@@ -392,48 +392,16 @@ func planSnippet(t *testing.T, s snippet, files map[string]string, seedJSON []by
 	}
 	writeFile(t, filepath.Join(dir, "zz_snippet_completion.tf"), completion.String())
 
-	args := []string{"plan", "-input=false", "-lock=false", "-no-color"}
+	args := []string{"plan", "-input=false", "-lock=false"}
 	for _, kv := range s.mark.vars {
 		args = append(args, "-var", kv)
 	}
 	if variant == "pending" && anyContains(files, `variable "wait_for_completion"`) {
 		args = append(args, "-var", "wait_for_completion=false")
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, terraformBinary(t), args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+devOverridesRC(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+devOverridesRC(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 		"NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-// devOverridesRC is a CLI configuration that finds the built provider
-// through dev_overrides, written once per test binary.
-var devRC struct {
-	sync.Once
-	path string
-}
-
-func devOverridesRC(t *testing.T) string {
-	t.Helper()
-	bin := builtProvider(t)
-	devRC.Do(func() {
-		devRC.path = filepath.Join(bin, "terraformrc")
-		host := os.Getenv("TF_ACC_PROVIDER_HOST")
-		if host == "" {
-			host = "registry.terraform.io"
-		}
-		rc := "provider_installation {\n  dev_overrides { \"" + host + "/dweet/nova\" = \"" + bin + "\" }\n  direct {}\n}\n"
-		if err := os.WriteFile(devRC.path, []byte(rc), 0o600); err != nil {
-			devRC.path = ""
-		}
-	})
-	if devRC.path == "" {
-		t.Fatal("cannot write the dev_overrides CLI configuration")
-	}
-	return devRC.path
+	return runIn(t, terraformBinary(t), dir, env, args...)
 }
 
 var novafakeOnce struct {
@@ -573,4 +541,13 @@ func TestParseSnippetMark(t *testing.T) {
 			t.Errorf("parseMark(%q) = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
+}
+
+// wrappedText matches s in Terraform's output, which wraps long lines.
+func wrappedText(s string) *regexp.Regexp {
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(strings.Join(words, `\s+`))
 }
