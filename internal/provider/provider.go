@@ -88,7 +88,7 @@ func (p *novaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Nova API, with or without a trailing `/v1`. Falls back to `" + envBaseURL +
-					"`, then to `" + nova.DefaultBaseURL + "`. Plain `http` is accepted only for loopback hosts, such as the local Nova server.",
+					"` (set but empty is an error, never a fallback), then to `" + nova.DefaultBaseURL + "`. Plain `http` is accepted only for loopback hosts, such as the local Nova server.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
