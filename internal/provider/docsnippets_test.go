@@ -62,6 +62,16 @@ type snippet struct {
 	dir   string            // a module directory under examples/ (lang "module")
 	mark  snippetMark       // the expected outcome
 	files map[string]string // a module's .tf files
+	fence int               // the line of a Markdown block's opening fence; 0 for files
+}
+
+// name says where the snippet is, and for a Markdown block how to find a
+// line the plan names: the block is planned as main.tf.
+func (s snippet) name() string {
+	if s.fence == 0 {
+		return s.where
+	}
+	return fmt.Sprintf("%s (planned as main.tf: its line N is line %d+N of the file)", s.where, s.fence)
 }
 
 type snippetMark struct {
@@ -155,7 +165,7 @@ func markdownSnippets(path string) ([]snippet, error) {
 		default:
 			continue
 		}
-		s := snippet{where: fmt.Sprintf("%s:%d", path, start+1), lang: open[1], body: strings.Join(body, "\n") + "\n"}
+		s := snippet{where: fmt.Sprintf("%s:%d", path, start+1), lang: open[1], body: strings.Join(body, "\n") + "\n", fence: start + 1}
 		if start > 0 {
 			if tag := markdownTag.FindStringSubmatch(lines[start-1]); tag != nil {
 				if s.mark, err = parseMark(tag[1]); err != nil {
@@ -284,11 +294,11 @@ func TestDocSnippets(t *testing.T) {
 			out, err := plan("")
 			switch {
 			case s.mark.fails != "" && err == nil:
-				t.Errorf("%s: marked to fail with %q, but the plan succeeded:\n%s", s.where, s.mark.fails, out)
+				t.Errorf("%s: marked to fail with %q, but the plan succeeded:\n%s", s.name(), s.mark.fails, out)
 			case s.mark.fails != "" && !wrappedText(s.mark.fails).MatchString(out):
-				t.Errorf("%s: marked to fail with %q, but the plan printed:\n%s", s.where, s.mark.fails, out)
+				t.Errorf("%s: marked to fail with %q, but the plan printed:\n%s", s.name(), s.mark.fails, out)
 			case s.mark.fails == "" && err != nil:
-				t.Errorf("%s: the plan failed (%v); mark it <!-- snippet: fails \"...\" --> if that is what the text says. The plan printed:\n%s", s.where, err, out)
+				t.Errorf("%s: the plan failed (%v); mark it <!-- snippet: fails \"...\" --> if that is what the text says. The plan printed:\n%s", s.name(), err, out)
 			}
 			if !s.mark.gate {
 				return
@@ -296,13 +306,13 @@ func TestDocSnippets(t *testing.T) {
 			for _, variant := range []string{"failed", "pending"} {
 				out, err := plan(variant)
 				if err == nil {
-					t.Errorf("%s: a gate, but it let a batch with %s jobs through; the plan printed:\n%s", s.where, variant, out)
+					t.Errorf("%s: a gate, but it let a batch with %s jobs through; the plan printed:\n%s", s.name(), variant, out)
 					continue
 				}
 				if msg := evaluationError(out); msg != "" {
-					t.Errorf("%s: on a batch with %s jobs the gate broke with a Terraform evaluation error (%q) instead of its own message; the plan printed:\n%s", s.where, variant, msg, out)
+					t.Errorf("%s: on a batch with %s jobs the gate broke with a Terraform evaluation error (%q) instead of its own message; the plan printed:\n%s", s.name(), variant, msg, out)
 				} else if !gateStop.MatchString(out) {
-					t.Errorf("%s: on a batch with %s jobs the plan stopped, but not at a condition or require_completed; the plan printed:\n%s", s.where, variant, out)
+					t.Errorf("%s: on a batch with %s jobs the plan stopped, but not at a condition or require_completed; the plan printed:\n%s", s.name(), variant, out)
 				}
 			}
 		})
