@@ -1,3 +1,4 @@
+# snippet: gate
 # The `make demo` configuration. It runs against the local Nova server (novafake) that
 # scripts/demo.sh starts on loopback, seeded from seed.json; credentials and the server address
 # come from NOVA_API_KEY, NOVA_TENANT_ID and NOVA_BASE_URL.
@@ -52,7 +53,7 @@ locals {
   )
 }
 
-# The downstream step: it only runs when every scored candidate reached the bar.
+# The downstream step: it only runs when every batch completed and every candidate reached the bar.
 resource "terraform_data" "promote" {
   input = {
     for id, batch in local.batches : id => batch.scores
@@ -60,8 +61,8 @@ resource "terraform_data" "promote" {
 
   lifecycle {
     precondition {
-      condition     = length(local.all_scores) > 0 && alltrue([for s in local.all_scores : s >= 5])
-      error_message = "Not promoting: every candidate needs a score of at least 5, got ${jsonencode(local.all_scores)}."
+      condition     = alltrue([for b in values(local.batches) : b.status == "completed" && b.failed_jobs == 0]) && length(local.all_scores) > 0 && alltrue([for s in local.all_scores : s >= 5])
+      error_message = "Not promoting: every batch must complete (${jsonencode({ for id, b in local.batches : id => b.status })}) and every candidate needs a score of at least 5, got ${jsonencode(local.all_scores)}."
     }
   }
 }

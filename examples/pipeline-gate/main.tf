@@ -1,3 +1,4 @@
+# snippet: gate, vars job_id=job-123 scoring_batch_id=batch-completed min_score=6
 # A deployment gate on a Nova scoring batch: the deployment step (here a terraform_data that
 # stands for it) is only planned once Nova has finished the batch, every scoring job completed,
 # every candidate reached the bar, and every score was computed against the job's current

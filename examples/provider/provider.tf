@@ -1,3 +1,4 @@
+# snippet: vars nova_production_api_key=sk_live_docs_0000000000000000
 terraform {
   required_providers {
     nova = {

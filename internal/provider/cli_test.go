@@ -46,6 +46,34 @@ func builtProvider(t *testing.T) string {
 	return buildOnce.dir
 }
 
+// devOverridesRC is a CLI configuration that finds the built provider
+// through dev_overrides, written once per test binary next to it.
+var devRC struct {
+	sync.Once
+	path string
+	err  error
+}
+
+func devOverridesRC(t *testing.T) string {
+	t.Helper()
+	bin := builtProvider(t)
+	devRC.Do(func() {
+		devRC.path = filepath.Join(bin, "terraformrc")
+		// OpenTofu resolves "dweet/nova" at its own registry; honour the same
+		// variable the testing framework does.
+		host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
+		devRC.err = os.WriteFile(devRC.path, []byte(`provider_installation {
+  dev_overrides { "`+host+`/dweet/nova" = "`+bin+`" }
+  direct {}
+}
+`), 0o600)
+	})
+	if devRC.err != nil {
+		t.Fatalf("dev_overrides CLI configuration: %v", devRC.err)
+	}
+	return devRC.path
+}
+
 // cliWorkspace is a directory with main.tf and a CLI configuration that
 // points Terraform at the built provider.
 type cliWorkspace struct {
@@ -58,17 +86,8 @@ type cliWorkspace struct {
 func newCLIWorkspace(t *testing.T, mainTF string, env ...string) *cliWorkspace {
 	t.Helper()
 	tf := terraformBinary(t)
-	bin := builtProvider(t)
+	rc := devOverridesRC(t)
 	dir := t.TempDir()
-	rc := filepath.Join(dir, "terraformrc")
-	// OpenTofu resolves "dweet/nova" at its own registry; honour the same
-	// variable the testing framework does.
-	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
-	writeFile(t, rc, `provider_installation {
-  dev_overrides { "`+host+`/dweet/nova" = "`+bin+`" }
-  direct {}
-}
-`)
 	writeFile(t, filepath.Join(dir, "work", "main.tf"), `terraform {
   required_providers {
     nova = { source = "dweet/nova" }

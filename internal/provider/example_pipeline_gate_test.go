@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"cmp"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -29,7 +28,6 @@ const pipelineGateDir = "../../examples/pipeline-gate"
 func pipelineGateWorkspace(t *testing.T, env ...string) (tf, dir string, environ []string) {
 	t.Helper()
 	tf = terraformBinary(t)
-	bin := builtProvider(t)
 	root := t.TempDir()
 	dir = filepath.Join(root, "pipeline-gate")
 	if err := os.CopyFS(dir, os.DirFS(pipelineGateDir)); err != nil {
@@ -41,14 +39,7 @@ func pipelineGateWorkspace(t *testing.T, env ...string) (tf, dir string, environ
 			t.Fatal(err)
 		}
 	}
-	rc := filepath.Join(root, "terraformrc")
-	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
-	writeFile(t, rc, `provider_installation {
-  dev_overrides { "`+host+`/dweet/nova" = "`+bin+`" }
-  direct {}
-}
-`)
-	environ = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	environ = append(os.Environ(), "TF_CLI_CONFIG_FILE="+devOverridesRC(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	return tf, dir, append(environ, env...)
 }
 

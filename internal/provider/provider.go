@@ -88,7 +88,7 @@ func (p *novaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Nova API, with or without a trailing `/v1`. Falls back to `" + envBaseURL +
-					"`, then to `" + nova.DefaultBaseURL + "`. Plain `http` is accepted only for loopback hosts, such as the local Nova server.",
+					"` (set but empty is an error, never a fallback), then to `" + nova.DefaultBaseURL + "`. Plain `http` is accepted only for loopback hosts, such as the local Nova server.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},
@@ -154,7 +154,14 @@ func (p *novaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Invalid Nova tenant id",
 			envTenantID+" must not contain control characters (such as CR, LF or tab).")
 	}
-	if _, err := nova.NormalizeBaseURL(baseURL); err != nil && cfg.BaseURL.IsNull() {
+	// An empty NOVA_BASE_URL is almost always a script that read an address
+	// too early (a server's address file not yet written); falling back to
+	// the default would send a test run, with its key, to the real API.
+	if env, set := os.LookupEnv(envBaseURL); cfg.BaseURL.IsNull() && set && strings.TrimSpace(env) == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Empty Nova base URL",
+			envBaseURL+" is set but empty. Unset it to use "+nova.DefaultBaseURL+", or set it to your server's address "+
+				"(for a local novafake, wait until its -addr-file has been written before reading it).")
+	} else if _, err := nova.NormalizeBaseURL(baseURL); err != nil && cfg.BaseURL.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Nova base URL", "From "+envBaseURL+": "+err.Error()+".")
 	}
 	if resp.Diagnostics.HasError() || apiKey == "" {

@@ -414,7 +414,18 @@ data "nova_scoring_batch" "test" {
 				ExpectError: regexp.MustCompile(`NOVA_TENANT_ID must not contain control characters`),
 			},
 			{
-				PreConfig: func() { t.Setenv(envTenantID, testTenant) },
+				// Never a silent switch to the real API: an empty address
+				// is an error, in the environment and in the configuration.
+				PreConfig:   func() { t.Setenv(envTenantID, testTenant); t.Setenv(envBaseURL, "") },
+				Config:      dataOnly,
+				ExpectError: regexp.MustCompile(`(?s)Empty Nova base URL.*NOVA_BASE_URL is set but empty`),
+			},
+			{
+				Config:      strings.Replace(dataOnly, `provider "nova" {}`, `provider "nova" { base_url = "" }`, 1),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Nova base URL.*must be absolute`),
+			},
+			{
+				PreConfig: func() { t.Setenv(envBaseURL, url+"/v1/") },
 				Config:    dataOnly,
 				ConfigStateChecks: []statecheck.StateCheck{
 					batchAttr("status", knownvalue.StringExact("completed")),

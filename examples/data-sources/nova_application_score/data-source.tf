@@ -1,3 +1,4 @@
+# snippet: gate
 # The latest score of an application, whichever scoring job produced it.
 data "nova_application_score" "latest" {
   job_id              = "job-123"

@@ -1,7 +1,7 @@
 # One downstream object per candidate who scored 7 or more.
 data "nova_scoring_batch" "interviews" {
   job_id              = "job-123"
-  scoring_batch_id    = "batch-2024-06-03"
+  scoring_batch_id    = "batch-completed"
   wait_for_completion = true
 }
 

@@ -1,7 +1,8 @@
+# snippet: gate
 # Fail the run, with your own message, unless every scoring job in the batch completed.
 data "nova_scoring_batch" "screening" {
   job_id              = "job-123"
-  scoring_batch_id    = "batch-2024-06-01"
+  scoring_batch_id    = "batch-completed"
   wait_for_completion = true
 
   timeouts = {

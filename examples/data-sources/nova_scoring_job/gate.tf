@@ -1,10 +1,11 @@
+# snippet: gate
 # Advance a candidate only when their score is at least 7. The score is null until the job completes, and
 # Terraform before 1.12 evaluates both sides of &&, so the comparison goes through coalesce: a pending or
 # failed job then fails the condition with your message instead of "argument must not be null".
 data "nova_scoring_job" "screening" {
   job_id              = "job-123"
-  application_id      = "app-002"
-  scoring_job_id      = "sj-002"
+  application_id      = "app-003"
+  scoring_job_id      = "sj-completed-003"
   wait_for_completion = true
 }
 

@@ -1,6 +1,7 @@
+# snippet: gate
 # The last part of `make demo`: the same gate as ../main.tf, with the ephemeral resource instead of the
 # data source. The batch is read (and waited for) during plan and again during apply, and nothing it
-# returns is written to the plan or the state. Needs Terraform 1.10+ or OpenTofu 1.11+.
+# returns is written to the plan or the state. Needs Terraform 1.10+ or OpenTofu 1.12+.
 
 terraform {
   required_version = ">= 1.10.0"

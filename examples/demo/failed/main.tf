@@ -1,3 +1,4 @@
+# snippet: gate, fails "Scoring batch batch-failed is failed: 1 of 3 jobs failed"
 # The second part of `make demo`: a batch in which one scoring job failed. The postcondition
 # stops the run, so nothing downstream of this data source would be planned or applied.
 
@@ -25,7 +26,7 @@ data "nova_scoring_batch" "screening" {
 
   lifecycle {
     postcondition {
-      condition = self.failed_jobs == 0
+      condition = self.status == "completed" && self.failed_jobs == 0
       error_message = format(
         "Scoring batch %s is %s: %d of %d jobs failed, %d completed (%s).",
         self.id,

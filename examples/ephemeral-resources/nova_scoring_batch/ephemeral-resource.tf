@@ -1,3 +1,4 @@
+# snippet: gate, vars batch_id=batch-completed
 # Wait for the batch and stop the run unless every scoring job completed,
 # without writing any candidate data to the plan or the state.
 ephemeral "nova_scoring_batch" "screening" {
