@@ -185,7 +185,8 @@ func TestWaitCapsRetryAfter(t *testing.T) {
 // maxWaitWarnings from earlier polls, plus the last read's.
 func TestWaitWarningsAreBounded(t *testing.T) {
 	ds := dataSourceOf[*nova.BatchResult](newScoringBatchDataSource)
-	ds.data = configure(t, map[string]string{"api_key": testKey, "tenant_id": testTenant, "base_url": "http://127.0.0.1:9"})
+	// The client is never called: fetch is replaced below.
+	ds.data = &providerData{client: &nova.Client{}, environment: "sandbox", tenantID: testTenant}
 	var polls atomic.Int32
 	ds.fetch = func(context.Context, *nova.Client, []string, string) (*nova.BatchResult, error) {
 		n := polls.Add(1)
