@@ -26,6 +26,9 @@ import (
 
 const defaultReadTimeout = 20 * time.Minute
 
+// maxWaitWarnings bounds the warnings a long wait collects from its polls.
+const maxWaitWarnings = 20
+
 // novaDataSource is one Nova read exposed as a data source. Every data
 // source of the provider is a configuration of it: they differ in the ids
 // that select the object, the endpoint, the computed attributes and how a
@@ -300,6 +303,9 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 	// come from any poll. They are kept as diagnostics because
 	// diag.Diagnostics.Append drops one equal to a diagnostic it holds, so a
 	// warning that every poll repeats is reported once (TestCLIWaitTimeoutNamesUnknownStatus).
+	// Warnings that name counts differ as a batch progresses, so at most
+	// maxWaitWarnings are kept from earlier polls; the last read's are
+	// always reported.
 	var seenWarnings diag.Diagnostics
 	read := func(ctx context.Context) (polled[T], error) {
 		v, err := d.fetch(ctx, d.data.client, args.ids, tenant)
@@ -307,7 +313,9 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 			return polled[T]{}, err
 		}
 		p := polled[T]{value: v, readResult: d.result(v)}
-		addWarnings(&seenWarnings, t, p.warnings)
+		if len(seenWarnings) < maxWaitWarnings {
+			addWarnings(&seenWarnings, t, p.warnings)
+		}
 		tflog.Info(ctx, "Read Nova "+d.kind, p.fields)
 		return p, nil
 	}
@@ -318,6 +326,7 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
 		if err != nil {
 			diags.Append(seenWarnings...)
+			addWarnings(diags, t, p.warnings)
 		}
 		var we *waitError
 		if errors.As(err, &we) {
