@@ -5,12 +5,16 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -119,5 +123,35 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		if err := run(t.Context(), args, io.Discard); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
+	}
+}
+
+// -clock-offset puts the rate limiter's clock ahead, as a Nova whose clock
+// drifted: the window's Reset is that far ahead of the local clock.
+func TestClockOffsetFlag(t *testing.T) {
+	c, err := parseFlags([]string{"-clock-offset", "1h"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := c.serverOptions(io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(novafake.New(opts...))
+	t.Cleanup(ts.Close)
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v1/jobs/j/scoring-batches/b", nil)
+	req.Header.Set("Authorization", "Bearer sk_test_clockoffset1234")
+	req.Header.Set("X-Tenant-Id", "acme")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
+	if err != nil {
+		t.Fatalf("X-RateLimit-Reset %q", resp.Header.Get("X-RateLimit-Reset"))
+	}
+	if ahead := time.Until(time.Unix(reset, 0)); ahead < time.Hour-time.Second || ahead > time.Hour+2*time.Second {
+		t.Errorf("Reset is %v from now, want about an hour", ahead)
 	}
 }
