@@ -83,10 +83,17 @@ unset TF_LOG TF_LOG_PATH
 calc() { awk "BEGIN { printf \"%.4f\\n\", $* }"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# seed N M writes a seed with M three-job batches in each of N tenants.
+# seed N M [criteria] writes a seed with M three-job batches in each of N
+# tenants; with "criteria", also the current criteria version of job-fleet in
+# tenant fleet-0, which the :buckets scenario reads (a novafake without
+# criteria versions refuses such a seed, hence only then).
 seed() {
   local n="$1" m="$2" i j first=1
-  echo '{"batches":['
+  echo '{'
+  if [[ "${3:-}" == criteria ]]; then
+    echo '"criteriaVersions":[{"env":"sandbox","tenant":"fleet-0","jobId":"job-fleet","id":"cv-fleet","version":1,"status":"ACTIVE","createdAt":"2026-01-01T00:00:00Z","criteria":[{"id":"cr-1","text":"Backend experience","importance":"MUST_HAVE","order":1}]}],'
+  fi
+  echo '"batches":['
   for ((i = 0; i < n; i++)); do
     for ((j = 0; j < m; j++)); do
       ((first)) || echo ','
@@ -228,7 +235,7 @@ for sc in $scenarios; do
   fi
   n="${spec%x*}"
   m="${spec#*x}"
-  seed "$n" "$m" >"$work/seed.json"
+  if [[ "$sc" == *:buckets* ]]; then seed "$n" "$m" criteria; else seed "$n" "$m"; fi >"$work/seed.json"
   rm -rf "$work"/ws-* "$work"/empty-*
   procs="$n"
   floor="$(calc "$n * $m / $rate")"
