@@ -347,9 +347,12 @@ func anyContains(files map[string]string, s string) bool {
 // gateSeed turns every batch of the demo seed into one with failed or
 // pending jobs: each seeded job fails (or never finishes), and one more
 // candidate completes with the top score, so that a gate that only looks at
-// scores sees a perfect candidate and must still stop.
+// scores sees a perfect candidate and must still stop. Everything else in
+// the seed (criteria versions, say) stays, so that a gate stops on the
+// batch and not on something missing.
 func gateSeed(seed novafake.Seed, variant string) novafake.Seed {
-	out := novafake.Seed{}
+	out := seed
+	out.Batches = nil
 	for _, b := range seed.Batches {
 		jobs := make([]novafake.JobSpec, 0, len(b.Jobs)+1)
 		for _, j := range b.Jobs {
