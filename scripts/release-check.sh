@@ -167,7 +167,7 @@ got_project="$(json_field project_name dist/metadata.json)"
 version="$(json_field version dist/metadata.json)"
 problems=()
 if [[ "${got_project}" != "${project}" ]]; then
-  problems+=("project name is '${got_project}', not '${project}': set project_name in ${config} (without it goreleaser names the project after the clone's directory)")
+  problems+=("project name is '${got_project}', not '${project}': set project_name in ${config} (without it goreleaser guesses one: from go.mod, the git remote or the clone's directory)")
 fi
 # Terraform selects a pre-release only when named exactly, and does not find one with upper-case
 # letters at all (0.0.1-SNAPSHOT-abc1234: "no available releases match"), so only lower case.
@@ -180,7 +180,7 @@ manifest_name="${project}_${version}_manifest.json"
 binary_name="${project}_v${version}"
 [[ "${goos}" == windows ]] && binary_name+=".exe"
 if [[ ! -f "dist/${zip_name}" ]]; then
-  problems+=("no archive dist/${zip_name}; the archives are: $(cd dist && ls -1 ./*.zip 2>/dev/null | tr '\n' ' ')" \
+  problems+=("no archive dist/${zip_name}; the archives are: $(cd dist && ls -1 -- *.zip 2>/dev/null | tr '\n' ' ')" \
     "  the Registry and terraform init need terraform-provider-{NAME}_{VERSION}_{OS}_{ARCH}.zip: check project_name and archives[].name_template")
 else
   entries="$(unzip -Z1 "dist/${zip_name}")" || fail "dist/${zip_name} is not a readable zip"
