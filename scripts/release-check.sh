@@ -32,7 +32,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin_dir="${root}/.bin"
 cd "${root}"
 
-GORELEASER_VERSION="${GORELEASER_VERSION:-v2.15.1}"
+# Not v2.15.0 or v2.15.1, though they build here: they add SHA256SUMS.sig's own hash to SHA256SUMS
+# after signing it, so the signature never verifies and terraform init refuses the release
+# (goreleaser/goreleaser#6514; opentofu/registry#3974 asks provider authors to pin v2.14.3).
+# The signature check below catches that: run it with GORELEASER_VERSION=v2.15.1 to see.
+GORELEASER_VERSION="${GORELEASER_VERSION:-v2.14.3}"
 config="${RELEASE_CHECK_CONFIG:-.goreleaser.yml}"
 # What the Registry and the CLIs expect, from the provider's source address dweet/nova.
 project=terraform-provider-nova
@@ -196,6 +200,14 @@ else
     grep -qE "^[0-9a-f]{64}  ${name//./\\.}\$" "dist/${sums_name}" ||
       problems+=("dist/${sums_name} has no entry for ${name}: check archives and checksum.extra_files")
   done
+  # Only the release's zips and manifest: a line for SHA256SUMS.sig means the file was rewritten
+  # after it was signed, so its signature cannot verify (goreleaser v2.15.0 and v2.15.1 do that:
+  # goreleaser/goreleaser#6508, #6514).
+  others="$(grep -vE "  ${project}_${version//./\\.}_([a-z0-9]+_[a-z0-9]+\.zip|manifest\.json)\$" "dist/${sums_name}" || true)"
+  if [[ -n "${others}" ]]; then
+    problems+=("dist/${sums_name} lists more than the zips and the manifest: $(tr '\n' ' ' <<<"${others}")" \
+      "  a line for the signature itself is goreleaser/goreleaser#6514 (v2.15.0, v2.15.1): the signature cannot verify; use another goreleaser")
+  fi
 fi
 if [[ -n "${gnupg_home}" && -f "dist/${sums_name}" ]]; then
   if [[ ! -f "dist/${sums_name}.sig" ]]; then
