@@ -96,13 +96,15 @@ export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 # ---------------------------------------------------------------------------------------------
 step "goreleaser ${GORELEASER_VERSION}"
 goreleaser="${bin_dir}/goreleaser"
-if ! "${goreleaser}" --version 2>/dev/null | grep -qE "GitVersion:[[:space:]]+v?${GORELEASER_VERSION#v}\$"; then
+# (Output captured before matching: `cmd | grep -q` can end in SIGPIPE, a failure under pipefail.)
+have_goreleaser="$("${goreleaser}" --version 2>/dev/null || true)"
+if ! grep -qE "GitVersion:[[:space:]]+v?${GORELEASER_VERSION#v}\$" <<<"${have_goreleaser}"; then
   echo "    installing github.com/goreleaser/goreleaser/v2@${GORELEASER_VERSION} into ${bin_dir} (2-4 minutes, once)"
   mkdir -p "${bin_dir}"
   (cd "${bin_dir}" && GOFLAGS=-mod=mod GOBIN="${bin_dir}" go install "github.com/goreleaser/goreleaser/v2@${GORELEASER_VERSION}") ||
     fail "could not install goreleaser ${GORELEASER_VERSION} from the Go module proxy"
 fi
-ok "$("${goreleaser}" --version 2>/dev/null | grep GitVersion | tr -s ' ')"
+ok "$("${goreleaser}" --version 2>/dev/null | sed -n 's/^GitVersion:[[:space:]]*/goreleaser /p')"
 done_step
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ if command -v gpg >/dev/null 2>&1 && command -v gpgconf >/dev/null 2>&1; then
     indent <"${tmp}/gpg.log" >&2
     fail "could not make a throwaway signing key with gpg (its output is above)"
   }
-  GPG_FINGERPRINT="$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')"
+  GPG_FINGERPRINT="$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')"
   export GPG_FINGERPRINT
   sign_args=()
   ok "signing with a throwaway key ${GPG_FINGERPRINT}"
@@ -212,7 +214,7 @@ fi
 if [[ -n "${gnupg_home}" && -f "dist/${sums_name}" ]]; then
   if [[ ! -f "dist/${sums_name}.sig" ]]; then
     problems+=("no signature dist/${sums_name}.sig: check signs[].signature")
-  elif [[ "$(head -c 10 "dist/${sums_name}.sig")" == "-----BEGIN" ]]; then
+  elif [[ "$(head -c 10 "dist/${sums_name}.sig" | tr -d '\0')" == "-----BEGIN" ]]; then
     problems+=("dist/${sums_name}.sig is ASCII-armored; the Registry wants a binary signature: drop --armor from signs[].args")
   elif ! gpg --batch --quiet --verify "dist/${sums_name}.sig" "dist/${sums_name}" 2>"${tmp}/verify.log"; then
     problems+=("dist/${sums_name}.sig does not verify against dist/${sums_name}: $(tr '\n' ' ' <"${tmp}/verify.log")")
@@ -267,7 +269,7 @@ done_step
 # a filesystem mirror under HOST to install the provider from, then check what init recorded.
 install_and_plan() {
   local cli="$1" host="$2" name dir mirror rc_file lock installed log
-  name="$("${cli}" version 2>/dev/null | head -n 1)"
+  name="$("${cli}" version 2>/dev/null | sed -n 1p)"
   dir="${tmp}/${host}"
   mirror="${dir}/mirror"
   rc_file="${dir}/cli.tfrc"
@@ -347,7 +349,7 @@ EOF
 # ---------------------------------------------------------------------------------------------
 step "terraform: init from a filesystem mirror, then plan"
 tf="$("${root}/scripts/ensure-terraform.sh")" || fail "no usable terraform binary"
-if "${tf}" version 2>/dev/null | head -n 1 | grep -q '^OpenTofu'; then
+if [[ "$("${tf}" version 2>/dev/null | sed -n 1p)" == OpenTofu* ]]; then
   fail "TF_ACC_TERRAFORM_PATH names OpenTofu (${tf}); the Terraform run needs terraform (OpenTofu runs after it)"
 fi
 install_and_plan "${tf}" registry.terraform.io
