@@ -88,7 +88,7 @@ case "${TF:-}" in
 "") tf="$("${root}/scripts/ensure-terraform.sh")" || fail "no usable terraform binary" ;;
 tofu)
   if ! tf="$(command -v tofu)"; then
-    info "no tofu on PATH: scripts/ensure-tofu.sh builds OpenTofu into .bin/ (5-15 minutes, once)"
+    info "no tofu on PATH: using scripts/ensure-tofu.sh (it builds OpenTofu into .bin/ once: 5-15 minutes)"
     tf="$("${root}/scripts/ensure-tofu.sh")" || fail "no usable tofu binary"
   fi
   ;;
