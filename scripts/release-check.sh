@@ -60,6 +60,12 @@ fail() {
   exit 1
 }
 indent() { sed 's/^/    | /'; }
+# fail_showing FILE MESSAGE: fail, with the content of FILE (a command's output, the lock file)
+# above the message.
+fail_showing() {
+  indent <"$1" >&2
+  fail "$2 (above: ${1##*/})"
+}
 
 for tool in go git unzip sha256sum; do
   command -v "${tool}" >/dev/null 2>&1 || fail "${tool} is not on PATH" "release-check needs: go, git, unzip, sha256sum"
@@ -121,10 +127,8 @@ if command -v gpg >/dev/null 2>&1 && command -v gpgconf >/dev/null 2>&1; then
   mkdir -m 700 "${gnupg_home}"
   export GNUPGHOME="${gnupg_home}"
   gpg --batch --quiet --passphrase '' --quick-gen-key 'release-check <release-check@example.invalid>' \
-    ed25519 sign never 2>"${tmp}/gpg.log" || {
-    indent <"${tmp}/gpg.log" >&2
-    fail "could not make a throwaway signing key with gpg (its output is above)"
-  }
+    ed25519 sign never 2>"${tmp}/gpg.log" ||
+    fail_showing "${tmp}/gpg.log" "could not make a throwaway signing key with gpg"
   GPG_FINGERPRINT="$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')"
   export GPG_FINGERPRINT
   sign_args=()
@@ -153,10 +157,8 @@ echo "    ${config} limited to this platform:"
 diff "${config}" "${host_config}" | indent || true
 rm -rf dist
 "${goreleaser}" release --snapshot --clean ${sign_args[@]+"${sign_args[@]}"} --config "${host_config}" \
-  >"${tmp}/goreleaser.log" 2>&1 || {
-  indent <"${tmp}/goreleaser.log" >&2
-  fail "goreleaser release --snapshot failed (its output is above)"
-}
+  >"${tmp}/goreleaser.log" 2>&1 ||
+  fail_showing "${tmp}/goreleaser.log" "goreleaser release --snapshot failed"
 ok "built in $(($(date +%s) - step_start))s; dist/:"
 ls -1 dist | indent
 if [[ "$(cat go.mod go.sum | sha256sum)" != "${mod_before}" ]]; then
@@ -253,10 +255,7 @@ fake_pid=$!
 # novafake writes the file atomically (temp file and rename) once it listens.
 deadline=$(($(date +%s) + 20))
 until [[ -s "${addr_file}" ]]; do
-  if ! kill -0 "${fake_pid}" 2>/dev/null; then
-    indent <"${tmp}/novafake.log" >&2
-    fail "novafake exited before it was listening (its output is above)"
-  fi
+  kill -0 "${fake_pid}" 2>/dev/null || fail_showing "${tmp}/novafake.log" "novafake exited before it was listening"
   (($(date +%s) < deadline)) || fail "novafake did not write ${addr_file} within 20s"
   sleep 0.1
 done
@@ -308,14 +307,10 @@ EOF
   printf '    %s, provider from %s\n' "${name}" "${mirror}/${host}/${namespace}/${type}/${zip_name}"
 
   export TF_CLI_CONFIG_FILE="${rc_file}"
-  "${cli}" -chdir="${dir}/config" init -input=false -no-color >"${dir}/init.log" 2>&1 || {
-    indent <"${dir}/init.log" >&2
-    fail "${name}: init from the filesystem mirror failed (its output is above)"
-  }
-  grep -q "Installed ${namespace}/${type} v${version}" "${dir}/init.log" || {
-    indent <"${dir}/init.log" >&2
-    fail "${name}: init did not install ${namespace}/${type} v${version} (its output is above)"
-  }
+  "${cli}" -chdir="${dir}/config" init -input=false -no-color >"${dir}/init.log" 2>&1 ||
+    fail_showing "${dir}/init.log" "${name}: init from the filesystem mirror failed"
+  grep -q "Installed ${namespace}/${type} v${version}" "${dir}/init.log" ||
+    fail_showing "${dir}/init.log" "${name}: init did not install ${namespace}/${type} v${version}"
   installed="${dir}/config/.terraform/providers/${host}/${namespace}/${type}/${version}/${goos}_${goarch}/${binary_name}"
   [[ -x "${installed}" ]] || fail "${name}: init did not unpack an executable ${installed#"${dir}/config/"}"
   ok "init installed ${installed#"${dir}/config/"}"
@@ -323,23 +318,19 @@ EOF
   lock="${dir}/config/.terraform.lock.hcl"
   [[ -f "${lock}" ]] || fail "${name}: init wrote no .terraform.lock.hcl"
   grep -q "^provider \"${host}/${namespace}/${type}\"" "${lock}" ||
-    fail "${name}: .terraform.lock.hcl has no provider \"${host}/${namespace}/${type}\" block" "$(cat "${lock}")"
+    fail_showing "${lock}" "${name}: .terraform.lock.hcl has no provider \"${host}/${namespace}/${type}\" block"
   grep -qE "^[[:space:]]*version[[:space:]]*=[[:space:]]*\"${version//./\\.}\"" "${lock}" ||
-    fail "${name}: .terraform.lock.hcl does not record version ${version}" "$(cat "${lock}")"
+    fail_showing "${lock}" "${name}: .terraform.lock.hcl does not record version ${version}"
   grep -qF "\"${want_h1}\"" "${lock}" ||
-    fail "${name}: the lock file's hash is not the archive's ${want_h1}" "$(cat "${lock}")"
+    fail_showing "${lock}" "${name}: the lock file's hash is not the archive's ${want_h1} (scripts/lockhash)"
   ok "the lock file records ${version} with ${want_h1}, the archive's h1 hash"
 
   log="${dir}/plan-debug.log"
   TF_LOG=DEBUG TF_LOG_PATH="${log}" \
-    "${cli}" -chdir="${dir}/config" plan -input=false -no-color >"${dir}/plan.log" 2>&1 || {
-    indent <"${dir}/plan.log" >&2
-    fail "${name}: plan with the installed provider failed (its output is above)"
-  }
-  grep -qE 'status[[:space:]]*=[[:space:]]*"completed"' "${dir}/plan.log" || {
-    indent <"${dir}/plan.log" >&2
-    fail "${name}: the plan did not read batch-completed as completed (its output is above)"
-  }
+    "${cli}" -chdir="${dir}/config" plan -input=false -no-color >"${dir}/plan.log" 2>&1 ||
+    fail_showing "${dir}/plan.log" "${name}: plan with the installed provider failed"
+  grep -qE 'status[[:space:]]*=[[:space:]]*"completed"' "${dir}/plan.log" ||
+    fail_showing "${dir}/plan.log" "${name}: the plan did not read batch-completed as completed"
   # The CLI logs the path of every plugin it starts: it must be the binary init installed.
   grep -qF "providers/${host}/${namespace}/${type}/${version}/${goos}_${goarch}/${binary_name}" "${log}" ||
     fail "${name}: the plan did not start the installed binary ${binary_name}"
