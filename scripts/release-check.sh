@@ -33,7 +33,7 @@ bin_dir="${root}/.bin"
 cd "${root}"
 
 # Not v2.15.0 or v2.15.1, though they build here: they add SHA256SUMS.sig's own hash to SHA256SUMS
-# after signing it, so the signature never verifies and terraform init refuses the release
+# after signing it, so the signature never verifies: the Registry and terraform init reject it
 # (goreleaser/goreleaser#6514; opentofu/registry#3974 asks provider authors to pin v2.14.3).
 # The signature check below catches that: run it with GORELEASER_VERSION=v2.15.1 to see.
 GORELEASER_VERSION="${GORELEASER_VERSION:-v2.14.3}"
@@ -105,7 +105,7 @@ goreleaser="${bin_dir}/goreleaser"
 # (Output captured before matching: `cmd | grep -q` can end in SIGPIPE, a failure under pipefail.)
 have_goreleaser="$("${goreleaser}" --version 2>/dev/null || true)"
 if ! grep -qE "GitVersion:[[:space:]]+v?${GORELEASER_VERSION#v}\$" <<<"${have_goreleaser}"; then
-  echo "    installing github.com/goreleaser/goreleaser/v2@${GORELEASER_VERSION} into ${bin_dir} (2-4 minutes, once)"
+  echo "    installing github.com/goreleaser/goreleaser/v2@${GORELEASER_VERSION} into ${bin_dir} (once: several minutes of compiling)"
   mkdir -p "${bin_dir}"
   (cd "${bin_dir}" && GOFLAGS=-mod=mod GOBIN="${bin_dir}" go install "github.com/goreleaser/goreleaser/v2@${GORELEASER_VERSION}") ||
     fail "could not install goreleaser ${GORELEASER_VERSION} from the Go module proxy"
@@ -129,7 +129,7 @@ if command -v gpg >/dev/null 2>&1 && command -v gpgconf >/dev/null 2>&1; then
   gpg --batch --quiet --passphrase '' --quick-gen-key 'release-check <release-check@example.invalid>' \
     ed25519 sign never 2>"${tmp}/gpg.log" ||
     fail_showing "${tmp}/gpg.log" "could not make a throwaway signing key with gpg"
-  GPG_FINGERPRINT="$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')"
+  GPG_FINGERPRINT="$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" && !seen { print $10; seen = 1 }')"
   export GPG_FINGERPRINT
   sign_args=()
   ok "signing with a throwaway key ${GPG_FINGERPRINT}"
