@@ -274,6 +274,7 @@ install_and_plan() {
   rc_file="${dir}/cli.tfrc"
   mkdir -p "${mirror}/${host}/${namespace}/${type}" "${dir}/config"
   # The packed layout: HOSTNAME/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_OS_ARCH.zip
+  # (https://developer.hashicorp.com/terraform/cli/config/config-file#filesystem_mirror).
   cp "dist/${zip_name}" "${mirror}/${host}/${namespace}/${type}/"
   cat >"${rc_file}" <<EOF
 provider_installation {
