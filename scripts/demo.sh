@@ -2,7 +2,7 @@
 # `make demo`: the provider end to end against a local Nova API server, with no credentials.
 #
 #  1. builds the provider and the local Nova server (novafake) into .bin/
-#  2. points terraform at the local build through dev_overrides (no `terraform init`)
+#  2. points the CLI at the local build through dev_overrides (no `init`)
 #  3. starts novafake on loopback, seeded with examples/demo/seed.json
 #  4. plans and applies examples/demo: waits for a batch that is still scoring, gates on scores
 #  5. applies examples/demo/failed: a postcondition stops the run on a failed batch (expected)
@@ -13,6 +13,11 @@
 #     candidate data in state, then stops on the failed batch with the provider's own message
 #     (skipped, with a message, on Terraform before 1.10 and OpenTofu before 1.11); then compares
 #     the candidate data in the three states
+#
+# The CLI is Terraform (scripts/ensure-terraform.sh: TF_ACC_TERRAFORM_PATH, PATH, .bin/) unless
+# TF names another: `TF=tofu make demo` runs it with OpenTofu (the `tofu` on PATH, else the one
+# scripts/ensure-tofu.sh builds into .bin/, 5-15 minutes once), `TF=/path/to/tofu` with that one.
+# Under OpenTofu the override is for registry.opentofu.org/dweet/nova, where `dweet/nova` resolves.
 #
 # Exits non-zero when any step does not behave as described. Stops the server on exit.
 set -euo pipefail
@@ -90,17 +95,34 @@ run go build -trimpath -o "${bin_dir}/novafake" ./internal/cmd/novafake ||
   fail "go build of ./internal/cmd/novafake failed"
 ok "built .bin/terraform-provider-nova and .bin/novafake in $(($(date +%s) - start))s"
 
-tf="$("${root}/scripts/ensure-terraform.sh")" || fail "no usable terraform binary"
 export CHECKPOINT_DISABLE=1
-info "terraform: ${tf} ($("${tf}" version 2>/dev/null | head -n 1))"
+# OpenTofu fails on a TF_CLI_CONFIG_FILE that does not exist, even for `tofu version`.
+export TF_CLI_CONFIG_FILE="${tmp}/terraformrc"
+: >"${TF_CLI_CONFIG_FILE}"
+unset TOFU_CLI_CONFIG_FILE
+case "${TF:-}" in
+"") tf="$("${root}/scripts/ensure-terraform.sh")" || fail "no usable terraform binary" ;;
+tofu)
+  if ! tf="$(command -v tofu)"; then
+    info "no tofu on PATH: using scripts/ensure-tofu.sh (it builds OpenTofu into .bin/ once: 5-15 minutes)"
+    tf="$("${root}/scripts/ensure-tofu.sh")" || fail "no usable tofu binary"
+  fi
+  ;;
+*) tf="$(command -v "${TF}")" || fail "TF=${TF}: no such command" ;;
+esac
+tf_first_line="$("${tf}" version 2>/dev/null | sed -n 1p)" || true
+[[ -n "${tf_first_line}" ]] || fail "${tf} does not run (\`${tf} version\` printed nothing)"
+# The CLI's own name, for the messages below, and the registry host `dweet/nova` resolves to.
+cli=terraform host=registry.terraform.io
+if [[ "${tf_first_line}" == OpenTofu* ]]; then cli=tofu host=registry.opentofu.org; fi
+info "${cli}: ${tf} (${tf_first_line})"
 
 # ---------------------------------------------------------------------------------------------
-section "Point terraform at the local build (dev_overrides, no terraform init)"
-export TF_CLI_CONFIG_FILE="${tmp}/terraformrc"
+section "Point ${cli} at the local build (dev_overrides, no ${cli} init)"
 cat >"${TF_CLI_CONFIG_FILE}" <<EOF
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/dweet/nova" = "${bin_dir}"
+    "${host}/dweet/nova" = "${bin_dir}"
   }
   direct {}
 }
@@ -141,7 +163,7 @@ info "  batch-shortlist (6 jobs, scored against the current criteria), batch-sta
 info "criteria of job-123: cv-2026-02 (current), cv-2025-11 (archived)"
 
 # ---------------------------------------------------------------------------------------------
-section "terraform plan: read batch-completed, wait for batch-slow, check the gate"
+section "${cli} plan: read batch-completed, wait for batch-slow, check the gate"
 work="${tmp}/demo"
 mkdir -p "${work}"
 cp "${root}"/examples/demo/*.tf "${work}/"
@@ -151,7 +173,7 @@ start=$(date +%s)
 plan_log="${tmp}/plan-provider.log"
 TF_LOG_PROVIDER=INFO TF_LOG_PATH="${plan_log}" \
   run "${tf}" -chdir="${work}" plan -input=false -compact-warnings ${tf_color[@]+"${tf_color[@]}"} ||
-  fail "terraform plan failed (see above)"
+  fail "${cli} plan failed (see above)"
 ok "plan finished in $(($(date +%s) - start))s: the wait on batch-slow happened during plan, because its id is known"
 polls="$(grep 'Read Nova scoring batch' "${plan_log}" 2>/dev/null | grep 'scoring_batch_id=batch-slow' || true)"
 if [[ -n "${polls}" ]]; then
@@ -169,15 +191,15 @@ if grep -qF "${NOVA_API_KEY}" "${plan_log}" 2>/dev/null; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-section "terraform apply: the precondition on terraform_data.promote passes"
+section "${cli} apply: the precondition on terraform_data.promote passes"
 run "${tf}" -chdir="${work}" apply -input=false -auto-approve -compact-warnings ${tf_color[@]+"${tf_color[@]}"} ||
-  fail "terraform apply failed (see above)"
+  fail "${cli} apply failed (see above)"
 ok "applied"
 
 # ---------------------------------------------------------------------------------------------
 section "Outputs: status, counts and scores"
-run "${tf}" -chdir="${work}" output ${tf_color[@]+"${tf_color[@]}"} || fail "terraform output failed"
-status_json="$("${tf}" -chdir="${work}" output -json status)" || fail "terraform output -json status failed"
+run "${tf}" -chdir="${work}" output ${tf_color[@]+"${tf_color[@]}"} || fail "${cli} output failed"
+status_json="$("${tf}" -chdir="${work}" output -json status)" || fail "${cli} output -json status failed"
 for batch in batch-completed batch-slow; do
   if ! tr -d '[:space:]' <<<"${status_json}" | grep -q "\"${batch}\":\"completed\""; then
     fail "expected ${batch} to be completed, got ${status_json}"
@@ -194,10 +216,10 @@ info "working directory: ${failed_work} (a copy of examples/demo/failed/*.tf)"
 info "batch-failed has 2 completed jobs and 1 failed job (RESUME_FETCH_FAILED); this apply is expected to fail."
 apply_expecting_failure "${failed_work}" failed
 if [[ "${rc}" -eq 0 ]]; then
-  fail "terraform apply on batch-failed succeeded: the postcondition did not stop it"
+  fail "${cli} apply on batch-failed succeeded: the postcondition did not stop it"
 fi
 if [[ "${flat}" != *"postcondition failed"* || "${flat}" != *"batch-failed"* ]]; then
-  fail "terraform apply on batch-failed failed, but not because of the postcondition (see above)"
+  fail "${cli} apply on batch-failed failed, but not because of the postcondition (see above)"
 fi
 if [[ -n "$("${tf}" -chdir="${failed_work}" state list 2>/dev/null || true)" ]]; then
   fail "the failed run still recorded resources in state"
@@ -241,7 +263,6 @@ ok "stopped (exit ${rc}): the scores are stale, so nothing is promoted"
 # ---------------------------------------------------------------------------------------------
 section "An ephemeral gate: the same wait and gate, no candidate data in state"
 # Ephemeral resources came with Terraform 1.10 and OpenTofu 1.11.
-tf_first_line="$("${tf}" version 2>/dev/null | sed -n 1p)"
 tf_version="$(sed -nE 's/^[^0-9]*v?([0-9]+)\.([0-9]+)\..*/\1.\2/p' <<<"${tf_first_line}")"
 product=Terraform minimum=10
 if [[ "${tf_first_line}" == OpenTofu* ]]; then product=OpenTofu minimum=11; fi
@@ -258,9 +279,9 @@ cp "${root}"/examples/demo/ephemeral/*.tf "${eph_work}/"
 info "working directory: ${eph_work} (a copy of examples/demo/ephemeral/*.tf)"
 info "ephemeral \"nova_scoring_batch\" with require_completed = true gates terraform_data.promote on batch-slow."
 run "${tf}" -chdir="${eph_work}" plan -input=false -out=tfplan -compact-warnings ${tf_color[@]+"${tf_color[@]}"} ||
-  fail "terraform plan of the ephemeral gate failed (see above)"
+  fail "${cli} plan of the ephemeral gate failed (see above)"
 run "${tf}" -chdir="${eph_work}" apply -input=false -compact-warnings ${tf_color[@]+"${tf_color[@]}"} tfplan ||
-  fail "terraform apply of the ephemeral gate failed (see above)"
+  fail "${cli} apply of the ephemeral gate failed (see above)"
 ok "the gate passed and terraform_data.promote was created; the batch was read during plan and again during apply"
 
 ds_state="${work}/terraform.tfstate" eph_state="${eph_work}/terraform.tfstate"
@@ -284,7 +305,7 @@ mkdir -p "${eph_failed}"
 cp "${root}"/examples/demo/ephemeral/*.tf "${eph_failed}/"
 apply_expecting_failure "${eph_failed}" ephemeral-failed -var batch_id=batch-failed
 if [[ "${rc}" -eq 0 ]]; then
-  fail "terraform apply of the ephemeral gate on batch-failed succeeded: require_completed did not stop it"
+  fail "${cli} apply of the ephemeral gate on batch-failed succeeded: require_completed did not stop it"
 fi
 if [[ "${flat}" != *"Nova scoring batch not completed"* || "${flat}" != *"app-203: RESUME_FETCH_FAILED"* ]]; then
   fail "the ephemeral gate on batch-failed failed, but not with require_completed's message (see above)"
