@@ -68,7 +68,9 @@ func TestCLIThreeRecordsPrivacy(t *testing.T) {
 	verdicts := []string{"Verdict-Q7 strong distributed systems.", "Verdict-H3 solid backend.", "Verdict-N2 good fit.", "Verdict-B5 mixed profile.", "Verdict-X1 exceptional."}
 	appIDs := []string{"cand-7f3k1", "cand-9q2m4", "cand-4z8x2", "cand-6c1v9", "cand-2b5n7", "cand-8m3l0"}
 	jobIDs := []string{"sj-q8w3e1", "sj-r4t5y6", "sj-u7i8o9", "sj-p0a1s2", "sj-d3f4g5", "sj-h6j7k8"}
-	scores := []float64{8.375, 6.625, 7.125, 9.875, 7.625}
+	// Seven decimals: a TRACE log is full of timestamps with milliseconds
+	// ("12:16:16.625"), where a short score such as 6.625 turns up by chance.
+	scores := []float64{8.3828125, 6.6171875, 7.1484375, 9.8671875, 7.6328125}
 	const errorMessage, rejectionMessage = "Message-T4 the resume URL of the candidate expired", "Message-R2 the PDF of the candidate is truncated"
 	var jobs []novafake.JobSpec
 	for i, score := range scores {
@@ -178,7 +180,7 @@ func TestCLIThreeRecordsPrivacy(t *testing.T) {
 func assertScoresOnlyAsStatistics(t *testing.T, state []byte) {
 	t.Helper()
 	text := string(state)
-	for _, attr := range []string{`"score_min": 6.625`, `"score_max": 9.875`, `"score_counts": {`} {
+	for _, attr := range []string{`"score_min": 6.6171875`, `"score_max": 9.8671875`, `"score_counts": {`} {
 		if !strings.Contains(text, attr) {
 			t.Errorf("the aggregate state lacks %s", attr)
 		}
