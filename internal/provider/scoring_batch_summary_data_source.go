@@ -108,7 +108,7 @@ func scoringBatchSummaryValues(r *nova.BatchResult, m mapping, schemaType tftype
 		if j.Status == nova.StatusCompleted && j.Score != nil {
 			scores = append(scores, *j.Score)
 		}
-		if v := deref(j.CriteriaVersionID); v != "" && !slices.Contains(versions, v) {
+		if v := deref(j.CriteriaVersionID); v != "" {
 			versions = append(versions, v)
 		}
 		if j.Status == nova.StatusFailed {
@@ -119,6 +119,7 @@ func scoringBatchSummaryValues(r *nova.BatchResult, m mapping, schemaType tftype
 		}
 	}
 	slices.Sort(versions)
+	versions = slices.Compact(versions)
 	reasons := map[string]int64{}
 	for _, ra := range r.RejectedApplications {
 		reasons[cmp.Or(deref(ra.Error.Reason), noValue)]++
@@ -135,7 +136,7 @@ func scoringBatchSummaryValues(r *nova.BatchResult, m mapping, schemaType tftype
 			perScore[strconv.FormatFloat(s, 'f', -1, 64)]++
 		}
 		mean := sum / float64(len(scores))
-		values["score_min"], values["score_max"], values["score_mean"] = tfNumberPtr(&minScore), tfNumberPtr(&maxScore), tfNumberPtr(&mean)
+		values["score_min"], values["score_max"], values["score_mean"] = tfNumber(minScore), tfNumber(maxScore), tfNumber(mean)
 		var err error
 		if values["score_counts"], err = tfValue(countsType, tfCounts(perScore)); err != nil {
 			return nil, fmt.Errorf("score_counts: %w", err)
