@@ -321,8 +321,7 @@ func checkAnswer(a genBatch) string {
 	}
 
 	// scores never hides a low score.
-	scores, _ := r.Scores()
-	for app, got := range scores {
+	for app, got := range r.Scores {
 		for _, j := range a.jobs {
 			if f, ok := j.score.(float64); ok && j.app == app && got > f {
 				return fmt.Sprintf("scores[%q] = %g, above the score %g listed for it", app, got, f)

@@ -89,6 +89,9 @@ type BatchResult struct {
 	// UnknownStatuses are the status values the provider did not know, so
 	// that a wait which never ends can say which value kept it waiting.
 	UnknownStatuses []string `json:"-"`
+	// Scores is application id -> score, derived once at decoding for every
+	// consumer (see lowestScores).
+	Scores map[string]float64 `json:"-"`
 }
 
 // ScoringJobResult is one read of a single scoring job.
@@ -130,7 +133,8 @@ func DecodeBatch(body []byte) (*BatchResult, error) {
 			r.UnknownStatuses = append(r.UnknownStatuses, fmt.Sprintf("batch status %q", Sanitize(*b.APIStatus, ShortText)))
 		}
 	}
-	if _, repeated := r.Scores(); len(repeated) > 0 {
+	var repeated []string
+	if r.Scores, repeated = lowestScores(r.ScoringJobs); len(repeated) > 0 {
 		r.addWarning(fmt.Sprintf("applications listed more than once: %s; scores keeps the lowest score listed for each", strings.Join(repeated, ", ")))
 	}
 	if r.RejectedApplications == nil {
@@ -237,19 +241,19 @@ func decodeJSON(body []byte, v any) error {
 // maxListedRepeats bounds the warning about applications listed twice.
 const maxListedRepeats = 10
 
-// Scores is application id -> score, the one derivation of `scores` for
-// every consumer. An application is in it when at least one of its listed
+// lowestScores is application id -> score, the one derivation of `scores`
+// (BatchResult.Scores) for every consumer. An application is in it when at least one of its listed
 // jobs completed (by the job rule, a completed job has a valid score). Its
 // value is the lowest score listed for that application on any of its jobs,
 // so that a listing order or a re-score can never hide a low score behind a
 // high one. repeated names (sanitised, at most maxListedRepeats, in listing
 // order) the applications listed more than once.
-func (r *BatchResult) Scores() (scores map[string]float64, repeated []string) {
+func lowestScores(jobs []ScoringJob) (scores map[string]float64, repeated []string) {
 	scores = make(map[string]float64)
 	lowest := make(map[string]float64)
 	seen := make(map[string]int)
-	for i := range r.ScoringJobs {
-		j := &r.ScoringJobs[i]
+	for i := range jobs {
+		j := &jobs[i]
 		if j.ApplicationID == nil {
 			continue
 		}
@@ -264,8 +268,8 @@ func (r *BatchResult) Scores() (scores map[string]float64, repeated []string) {
 			}
 		}
 	}
-	for i := range r.ScoringJobs {
-		if j := &r.ScoringJobs[i]; j.ApplicationID != nil && j.Status == StatusCompleted {
+	for i := range jobs {
+		if j := &jobs[i]; j.ApplicationID != nil && j.Status == StatusCompleted {
 			scores[*j.ApplicationID] = lowest[*j.ApplicationID]
 		}
 	}

@@ -174,9 +174,8 @@ func scoringBatchValues(r *nova.BatchResult, m mapping, schemaType tftypes.Objec
 			return nil, fmt.Errorf("scoring_jobs[%d]: %w", i, err)
 		}
 	}
-	lowest, _ := r.Scores()
-	scores := make(map[string]tftypes.Value, len(lowest))
-	for app, score := range lowest {
+	scores := make(map[string]tftypes.Value, len(r.Scores))
+	for app, score := range r.Scores {
 		scores[app] = tfNumber(score)
 	}
 	rejected := make([]tftypes.Value, len(r.RejectedApplications))
