@@ -39,10 +39,10 @@ func TestAccSummaryStatistics(t *testing.T) {
 	id := seed(t, s, novafake.BatchSpec{
 		Jobs: []novafake.JobSpec{
 			{ApplicationID: "app-001", Score: 8, CriteriaVersionID: "cv-b"},
-			{ApplicationID: "app-002", Score: 6.5, CriteriaVersionID: "cv-b"},
+			{ApplicationID: "app-002", Score: 7.5, CriteriaVersionID: "cv-b"},
 			{ApplicationID: "app-003", Score: 7, CriteriaVersionID: "cv-b", IsRescore: true},
 			{ApplicationID: "app-004", Score: 7, CriteriaVersionID: "cv-a"},
-			{ApplicationID: "app-005", Score: 9, CriteriaVersionID: "cv-b"},
+			{ApplicationID: "app-005", Score: 8.5, CriteriaVersionID: "cv-b"},
 			{ApplicationID: "app-006", Fail: true, ErrorCode: "RESUME_FETCH_FAILED", CriteriaVersionID: "cv-b"},
 			{ApplicationID: "app-007", Fail: true, ErrorCode: "RESUME_FETCH_FAILED", CriteriaVersionID: "cv-b"},
 			{ApplicationID: "app-008", Fail: true, ErrorCode: "RESUME_PARSE_FAILED", CriteriaVersionID: "cv-b"},
@@ -66,6 +66,7 @@ func TestAccSummaryStatistics(t *testing.T) {
 		summaryAttr("completed_at", rfc3339),
 		summaryAttr("trace_id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
 		summaryAttr("criteria_version_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("cv-a"), knownvalue.StringExact("cv-b")})),
+		summaryAttr("unversioned_jobs", knownvalue.Int64Exact(0)),
 		summaryAttr("rescored_jobs", knownvalue.Int64Exact(1)),
 		summaryAttr("error_codes", knownvalue.MapExact(map[string]knownvalue.Check{
 			"RESUME_FETCH_FAILED": knownvalue.Int64Exact(2), "RESUME_PARSE_FAILED": knownvalue.Int64Exact(1),
@@ -78,15 +79,17 @@ func TestAccSummaryStatistics(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{
-				// Five jobs have a score: as many as the default min_group_size.
+				// Five applications have a score, all in the 7-8 band: as
+				// many as the default min_group_size.
 				Config: summaryConfig(url, id),
 				ConfigStateChecks: append([]statecheck.StateCheck{
 					summaryAttr("min_group_size", knownvalue.Null()),
-					summaryAttr("score_min", knownvalue.Float64Exact(6.5)),
-					summaryAttr("score_max", knownvalue.Float64Exact(9)),
-					summaryAttr("score_mean", knownvalue.Float64Exact(7.5)),
+					summaryAttr("score_min", knownvalue.Float64Exact(7)),
+					summaryAttr("score_max", knownvalue.Float64Exact(8)),
+					summaryAttr("score_mean", knownvalue.Float64Exact(7.6)),
 					summaryAttr("score_counts", knownvalue.MapExact(map[string]knownvalue.Check{
-						"6.5": knownvalue.Int64Exact(1), "7": knownvalue.Int64Exact(2), "8": knownvalue.Int64Exact(1), "9": knownvalue.Int64Exact(1),
+						"1-2": knownvalue.Int64Exact(0), "3-4": knownvalue.Int64Exact(0), "5-6": knownvalue.Int64Exact(0),
+						"7-8": knownvalue.Int64Exact(5), "9-10": knownvalue.Int64Exact(0),
 					})),
 				}, batchChecks...),
 			},
@@ -143,7 +146,7 @@ func TestAccSummaryWaitsLikeTheBatch(t *testing.T) {
 	s, url := fakeNova(t)
 	var jobs []novafake.JobSpec
 	for i := range 5 {
-		jobs = append(jobs, novafake.JobSpec{ApplicationID: fmt.Sprintf("app-%03d", i), Score: float64(6 + i%3), AfterPolls: 2})
+		jobs = append(jobs, novafake.JobSpec{ApplicationID: fmt.Sprintf("app-%03d", i), Score: 7 + float64(i%3)/2, AfterPolls: 2})
 	}
 	id := seed(t, s, novafake.BatchSpec{Jobs: jobs})
 	resource.UnitTest(t, resource.TestCase{
@@ -152,7 +155,7 @@ func TestAccSummaryWaitsLikeTheBatch(t *testing.T) {
 			Config: summaryConfig(url, id, "wait_for_completion = true", `poll_interval = "1s"`, `timeouts = { read = "1m" }`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				summaryAttr("status", knownvalue.StringExact("completed")),
-				summaryAttr("score_min", knownvalue.Float64Exact(6)),
+				summaryAttr("score_min", knownvalue.Float64Exact(7)),
 			},
 		}},
 	})
@@ -162,7 +165,8 @@ func TestAccSummaryPlanTimeValidation(t *testing.T) {
 	t.Parallel()
 	const url = "http://127.0.0.1:1" // never contacted
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6, Steps: []resource.TestStep{
-		{Config: summaryConfig(url, "b", "min_group_size = 0"), PlanOnly: true, ExpectError: regexp.MustCompile(`min_group_size(?s).*at\s+least\s+1`)},
+		{Config: summaryConfig(url, "b", "min_group_size = 4"), PlanOnly: true, ExpectError: regexp.MustCompile(`min_group_size(?s).*at\s+least\s+5`)},
+		{Config: summaryConfig(url, "b", "min_group_size = 1"), PlanOnly: true, ExpectError: regexp.MustCompile(`min_group_size(?s).*at\s+least\s+5`)},
 		{Config: summaryConfig(url, "b", "include_assessments = false"), PlanOnly: true, ExpectError: regexp.MustCompile(`include_assessments(?s).*not expected`)},
 	}})
 }
@@ -178,7 +182,7 @@ func TestSummaryMappingGaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := ds.stateValue(t.Context(), config, res, mapping{minGroupSize: 1})
+	raw, err := ds.stateValue(t.Context(), config, res, mapping{minGroupSize: defaultMinGroupSize})
 	if err != nil {
 		t.Fatal(err)
 	}
