@@ -264,7 +264,10 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	msg := fmt.Sprintf("could not read the %s response: %v", e.What, e.Err)
+	// The cause may quote the body (a value of the wrong type, a
+	// timestamp that does not parse): bounded and cleaned like any text
+	// from Nova.
+	msg := fmt.Sprintf("could not read the %s response: %s", e.What, Sanitize(e.Err.Error(), LongText))
 	if e.TraceID != "" {
 		msg += fmt.Sprintf(" (trace id %s)", e.TraceID)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,31 +12,66 @@ import (
 // those logs as artifacts. A body holds candidates' personal data: their
 // application ids, scoring job ids, scores, assessments and the error
 // messages about their resumes. So a body is logged as its structure with
-// only the values known to be about the batch or the request kept (statuses,
-// counters, codes, timestamps, batch, job and criteria ids, trace ids), and
-// every other string or number masked. The list is of what to keep, not of
-// what to hide: a field Nova adds tomorrow (a candidate's name, say) is
-// masked until someone decides it is safe.
+// only the values known to be about the batch or the request kept, and
+// everything else masked.
+//
+// The rule is an allow-list by full path: a value is kept only when its
+// member is listed for the object it sits in (a scoring job's "status", a
+// batch's "id"), and only when it is a scalar. The same key elsewhere is not
+// trusted: an "id" inside an object the list does not know may be anyone's.
+// A member the list does not know is masked whole, object or array alike,
+// and so is its name (an object keyed by application ids or e-mail
+// addresses would otherwise log them): unknown members are logged as a
+// count. A field Nova adds tomorrow is masked until someone decides it is
+// safe.
 
 // masked replaces a value in a logged body.
 const masked = "(masked)"
 
-// keptKeys are the members whose scalar values say nothing about a
-// candidate, wherever they appear. Keys are compared in lower case, so
-// "Status" and "STATUS" are kept and "Assessment" is masked like
-// "assessment".
-var keptKeys = map[string]bool{
-	"status": true, "code": true, "errorcode": true, "reason": true, "type": true, "field": true,
-	"traceid": true, "requestid": true, "retryable": true,
-	"totaljobs": true, "completedjobs": true, "failedjobs": true, "pendingjobs": true,
-	"createdat": true, "completedat": true, "queuedat": true, "startedat": true, "failedat": true, "archivedat": true,
-	"jobid": true, "criteriaversionid": true, "version": true, "importance": true, "order": true,
+// unknownMembers is the member that counts an object's unknown members.
+const unknownMembers = "(unknown members)"
+
+// bodyShape is what the log may show of one kind of object. Member names
+// are compared in lower case, so "Status" and "STATUS" are kept and
+// "Assessment" is masked like "assessment".
+type bodyShape struct {
+	// keep are the members whose scalar values say nothing about a
+	// candidate.
+	keep []string
+	// mask are members that are known but hold candidate data: their name
+	// is shown, their value masked (null stays null).
+	mask []string
+	// nested are members that hold an object, or a list of objects, of the
+	// named shape.
+	nested map[string]string
 }
 
-// candidateObjects are the members whose objects describe one candidate: an
-// "id" inside them is a scoring job's (or an application's), not a batch's.
-var candidateObjects = map[string]bool{
-	"scoringjob": true, "scoringjobs": true, "acceptedapplications": true, "rejectedapplications": true, "applications": true,
+// bodyShapes are the objects of Nova's responses (nova-api.md §5, §6, §8),
+// by name; "" is the top level, where every response shape starts: a batch
+// ({"batch", "scoringJobs", "rejectedApplications"}), a job
+// ({"scoringJob"}), an error (flat or under "error") and a criteria version
+// (at top level or under "criteriaVersion").
+var bodyShapes = map[string]bodyShape{
+	"": {
+		keep: []string{"code", "type", "status", "retryable", "traceid", "requestid", "id", "version", "createdat", "archivedat"},
+		mask: []string{"message", "title", "detail"},
+		nested: map[string]string{
+			"batch": "batch", "scoringjobs": "job", "scoringjob": "job", "rejectedapplications": "rejected",
+			"error": "error", "details": "detail", "criteriaversion": "criteria version", "criteria": "criterion",
+		},
+	},
+	"batch": {keep: []string{"id", "jobid", "status", "totaljobs", "completedjobs", "failedjobs", "pendingjobs", "createdat", "completedat"}},
+	"job": {
+		keep: []string{"jobid", "criteriaversionid", "status", "isrescore", "errorcode", "queuedat", "startedat", "completedat", "failedat"},
+		mask: []string{"id", "applicationid", "score", "assessment", "errormessage"},
+	},
+	"rejected":         {mask: []string{"applicationid"}, nested: map[string]string{"error": "rejection"}},
+	"rejection":        {keep: []string{"reason", "code"}, mask: []string{"message"}},
+	"error":            {keep: []string{"code", "type", "status", "retryable", "traceid", "requestid"}, mask: []string{"message", "title", "detail"}, nested: map[string]string{"details": "detail"}},
+	"detail":           {keep: []string{"field", "code"}, mask: []string{"message"}},
+	"criteria version": {keep: []string{"id", "version", "status", "createdat", "archivedat"}, nested: map[string]string{"criteria": "criterion"}},
+	// A criterion's text is the hiring team's, not a candidate's.
+	"criterion": {keep: []string{"id", "text", "importance", "order"}},
 }
 
 // redactBody renders a response body for the log with every candidate value
@@ -51,58 +87,63 @@ func redactBody(body []byte) string {
 	if err := dec.Decode(&v); err != nil {
 		return fmt.Sprintf("(%d bytes, not logged: not JSON, so candidate data could not be masked)", len(body))
 	}
-	out, err := json.Marshal(redactValue(v, ""))
+	out, err := json.Marshal(redactObject(v, ""))
 	if err != nil {
 		return fmt.Sprintf("(%d bytes, not logged: %v)", len(body), err)
 	}
 	return string(out)
 }
 
-// redactValue masks v, the value of the member named key (lower case; ""
-// at top level). Objects and arrays keep their shape; null and booleans say
-// nothing about a candidate and are kept.
-func redactValue(v any, key string) any {
+// redactObject renders v, which should be an object of the named shape (or
+// a list of them); anything else in its place is masked whole.
+func redactObject(v any, shapeName string) any {
 	switch t := v.(type) {
-	case map[string]any:
-		for k, member := range t {
-			t[k] = redactMember(member, strings.ToLower(k), key)
-		}
-		return t
 	case []any:
-		for i := range t {
-			t[i] = redactValue(t[i], key)
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = redactObject(e, shapeName)
 		}
-		return t
-	case nil, bool:
-		return t
+		return out
+	case map[string]any:
+		shape := bodyShapes[shapeName]
+		out := make(map[string]any, len(t))
+		unknown := 0
+		for k, member := range t {
+			key := strings.ToLower(k)
+			switch {
+			case slices.Contains(shape.keep, key):
+				out[k] = keptScalar(member)
+			case slices.Contains(shape.mask, key):
+				if member == nil {
+					out[k] = nil
+				} else {
+					out[k] = masked
+				}
+			case shape.nested[key] != "":
+				out[k] = redactObject(member, shape.nested[key])
+			default:
+				unknown++
+			}
+		}
+		if unknown > 0 {
+			out[unknownMembers] = unknown
+		}
+		return out
+	case nil:
+		return nil
 	default:
-		if keptKeys[key] {
-			return t
-		}
 		return masked
 	}
 }
 
-// redactMember masks the member key of an object that is (an element of)
-// the member parent.
-func redactMember(v any, key, parent string) any {
-	switch {
-	case key == "id" && !candidateObjects[parent]:
-		// A batch's, a criteria version's or a criterion's id.
-		return keepScalar(v, key)
-	case key == "text" && parent == "criteria":
-		// A criterion's text is the hiring team's, not a candidate's.
-		return keepScalar(v, key)
+// keptScalar keeps a string, number, boolean or null; an object or array in
+// a scalar's place is masked whole.
+func keptScalar(v any) any {
+	switch t := v.(type) {
+	case string:
+		return Sanitize(t, LongText)
+	case json.Number, bool, nil:
+		return t
 	}
-	return redactValue(v, key)
-}
-
-// keepScalar keeps a string or number; an object or array in its place is
-// walked like any other.
-func keepScalar(v any, key string) any {
-	switch v.(type) {
-	case map[string]any, []any:
-		return redactValue(v, key)
-	}
-	return v
+	return masked
 }

@@ -21,7 +21,7 @@ func TestRedactBody(t *testing.T) {
 				`"rejectedApplications":[{"applicationId":"app-SECRET-3","error":{"reason":"RESUME_CORRUPTED","message":"SECRET pdf"}}]}`,
 			keep: []string{`"id":"batch-1"`, `"jobId":"job-123"`, `"status":"completed"`, `"totalJobs":2`, `"failedJobs":1`, `"criteriaVersionId":"cv-1"`,
 				`"isRescore":true`, `"status":"failed"`, `"errorCode":"RESUME_FETCH_FAILED"`, `"reason":"RESUME_CORRUPTED"`, `"assessment":null`,
-				`"score":null`, `"concerns":[]`, `"createdAt":"2026-01-01T00:00:00Z"`, `"score":"` + masked + `"`},
+				`"score":null`, `"assessment":"(masked)"`, `"createdAt":"2026-01-01T00:00:00Z"`, `"score":"` + masked + `"`},
 		},
 		"keys in any case": {
 			body: `{"Batch":{"ID":"batch-1","Status":"COMPLETED"},"ScoringJobs":[{"id":"sj-SECRET","ApplicationID":"app-SECRET","Score":4.25,` +
@@ -34,7 +34,30 @@ func TestRedactBody(t *testing.T) {
 		},
 		"an unknown member is masked": {
 			body: `{"batch":{"id":"batch-1"},"scoringJobs":[{"candidateName":"SECRET Jane","notes":{"text":"SECRET"}}]}`,
-			keep: []string{`"id":"batch-1"`, `"candidateName":"` + masked + `"`},
+			keep: []string{`"id":"batch-1"`, `"scoringJobs":[{"(unknown members)":2}]`},
+		},
+		// The review's shapes: an "id" under a parent the list does not
+		// know, a known key holding a list, an e-mail address as a key,
+		// and an unknown top-level envelope.
+		"an id under an unknown parent": {
+			body: `{"batch":{"id":"batch-1","candidate":{"id":"jane.roe@example.com"}},"scoringJobs":[{"status":"completed","owner":{"id":"SECRET"}}]}`,
+			keep: []string{`"batch":{"(unknown members)":1,"id":"batch-1"}`, `"scoringJobs":[{"(unknown members)":1,"status":"completed"}]`},
+		},
+		"a known key holding a list or an object": {
+			body: `{"batch":{"id":"batch-1","status":["Jane Roe was rejected"]},"scoringJobs":[{"status":{"text":"SECRET"},"errorCode":["SECRET"]}]}`,
+			keep: []string{`"status":"` + masked + `"`, `"errorCode":"` + masked + `"`},
+		},
+		"an e-mail address as a member name": {
+			body: `{"batch":{"id":"batch-1"},"scoringJobs":[{"jane.roe@example.com":7.5,"status":"failed"}]}`,
+			keep: []string{`"status":"failed"`, `"(unknown members)":1`},
+		},
+		"an unknown envelope is masked whole": {
+			body: `{"data":{"batch":{"id":"SECRET"},"scoringJobs":[{"applicationId":"SECRET"}]}}`,
+			keep: []string{`{"(unknown members)":1}`},
+		},
+		"a scoring job's id is masked at every level": {
+			body: `{"scoringJob":{"id":"sj-SECRET","status":"completed"},"scoringJobs":[{"id":"sj-SECRET-2"}]}`,
+			keep: []string{`"id":"` + masked + `"`},
 		},
 		"error": {
 			body: `{"type":"https://docs.nova.dweet.com/embed-api/errors#validation-error","code":"VALIDATION_ERROR","status":400,` +
@@ -62,7 +85,7 @@ func TestRedactBody(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			got := redactBody([]byte(tt.body))
-			for _, secret := range []string{"SECRET", "7.5", "4.25"} {
+			for _, secret := range []string{"SECRET", "7.5", "4.25", "Jane", "jane", "@"} {
 				if strings.Contains(got, secret) {
 					t.Fatalf("candidate value %q logged: %s", secret, got)
 				}

@@ -142,6 +142,9 @@ type answer struct {
 	resp *http.Response // body already read into body and closed
 	body []byte
 	err  error
+	// permanent says that err cannot mend by retrying (transientTransport,
+	// which must see the error as http.Client.Do returned it).
+	permanent bool
 }
 
 // do performs one logical request with its retries and returns the last
@@ -176,7 +179,7 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 			if errors.As(a.err, &expiry) {
 				st.last = &AttemptTimeoutError{Timeout: c.timeout, Attempts: st.attempts, Err: expiry.err}
 			}
-			if !transientTransport(ctx, a.err) {
+			if a.permanent {
 				if errors.Is(a.err, errBodyTooLarge) {
 					return nil, nil, a.err
 				}
@@ -255,7 +258,8 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn)
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	r := req.Clone(actx)
-	c.log.Trace(ctx, "Nova request headers", map[string]any{"method": r.Method, "path": r.URL.EscapedPath(), "headers": maskedHeaders(r.Header)})
+	path := LogPath(r.URL.EscapedPath())
+	c.log.Trace(ctx, "Nova request headers", map[string]any{"method": r.Method, "path": path, "headers": maskedHeaders(r.Header)})
 	start := time.Now()
 	resp, err := c.http.Do(r)
 	var body []byte
@@ -265,23 +269,25 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn)
 	}
 	fields := map[string]any{
 		"method":      r.Method,
-		"path":        r.URL.EscapedPath(),
+		"path":        path,
 		"attempt":     n,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	c.pacers.done(tn.route, tn.bucket, tn.pacer, resp, tn.sent, c.maxRetryAfter)
 	if err != nil {
+		permanent := !transientTransport(ctx, err)
+		err = &TransportError{Method: r.Method, Path: path, Err: err}
 		if actx.Err() != nil && ctx.Err() == nil {
 			err = &attemptTimeout{err: err}
 		}
 		fields["error"] = err.Error()
 		c.log.Debug(ctx, "Nova request failed", fields)
-		return answer{err: err}
+		return answer{err: err, permanent: permanent}
 	}
 	fields["status"] = resp.StatusCode
-	fields["trace_id"] = resp.Header.Get("X-Trace-Id")
+	fields["trace_id"] = Sanitize(resp.Header.Get("X-Trace-Id"), ShortText)
 	if rem := resp.Header.Get("X-RateLimit-Remaining"); rem != "" {
-		fields["ratelimit_remaining"] = rem
+		fields["ratelimit_remaining"] = Sanitize(rem, ShortText)
 	}
 	c.log.Debug(ctx, "Nova request", fields)
 	return answer{resp: resp, body: body}
@@ -295,7 +301,7 @@ func (c *Client) boundRetryAfter(ctx context.Context, ra time.Duration, req *htt
 		return ra
 	}
 	c.log.Info(ctx, "Nova asked to wait longer than the provider waits between attempts; waiting the cap instead", map[string]any{
-		"path":        req.URL.EscapedPath(),
+		"path":        LogPath(req.URL.EscapedPath()),
 		"retry_after": ra.String(),
 		"cap":         c.maxRetryAfter.String(),
 	})

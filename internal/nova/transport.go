@@ -2,7 +2,10 @@ package nova
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -23,11 +26,11 @@ func (nopLogger) Trace(context.Context, string, map[string]any) {}
 
 // maskedHeaders renders request headers for a trace log with the key
 // reduced to its environment prefix and last four characters, as the Nova
-// portal shows keys.
+// portal shows keys, and every value through Sanitize with its bound.
 func maskedHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for name, values := range h {
-		out[name] = strings.Join(values, ", ")
+		out[Sanitize(name, ShortText)] = Sanitize(strings.Join(values, ", "), LongText)
 	}
 	if auth := h.Get("Authorization"); auth != "" {
 		out["Authorization"] = "Bearer " + MaskKey(strings.TrimPrefix(auth, "Bearer "))
@@ -48,3 +51,58 @@ func MaskKey(key string) string {
 	}
 	return prefix + "****" + key[len(key)-4:]
 }
+
+// pathWords are the literal segments of the paths the client requests.
+var pathWords = map[string]bool{
+	"v1": true, "jobs": true, "scoring-batches": true, "applications": true, "scoring-jobs": true,
+	"score": true, "criteria": true, "versions": true, "current": true,
+}
+
+// LogPath renders a request path for logs and diagnostics with the
+// candidates' ids masked: the segment after "applications" or
+// "scoring-jobs" always, and any other segment that is neither a word of
+// Nova's paths nor a job, batch or criteria version id (the segment after
+// "jobs", "scoring-batches" or "versions"). It is an allow-list, so a path
+// shape the client does not know yet is masked rather than logged.
+func LogPath(escapedPath string) string {
+	seg := strings.Split(escapedPath, "/")
+	prev := ""
+	for i, s := range seg {
+		switch {
+		case s == "":
+		case prev == "applications" || prev == "scoring-jobs":
+			seg[i] = masked
+		case prev == "jobs" || prev == "scoring-batches" || prev == "versions":
+			seg[i] = Sanitize(s, ShortText)
+		case pathWords[s]:
+		default:
+			seg[i] = masked
+		}
+		prev = s
+	}
+	return strings.Join(seg, "/")
+}
+
+// TransportError is a request that got no answer. Its text names the
+// method, the path with candidates' ids masked (LogPath) and the cause,
+// stripped of control characters and bounded (Sanitize): Go's HTTP errors
+// quote what the other side sent, such as a malformed header line, so a
+// hostile server could otherwise put any text, of any length, into a
+// diagnostic. Unwrap gives the cause, so errors.Is and errors.As work as
+// before.
+type TransportError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *TransportError) Error() string {
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		// url.Error quotes the whole URL, ids included.
+		cause = ue.Err
+	}
+	return Sanitize(fmt.Sprintf("%s %s: %v", e.Method, e.Path, cause), LongText)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
