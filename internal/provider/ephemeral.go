@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -76,8 +78,8 @@ func (e *novaEphemeral[T]) Schema(ctx context.Context, _ ephemeral.SchemaRequest
 	s.Attributes["require_completed"] = schema.BoolAttribute{
 		Optional: true,
 		MarkdownDescription: "Whether opening fails unless the status is `completed` once the read (and the wait, with `wait_for_completion`) is done. Default `false`. " +
-			"The error names the " + e.source.kind + ", the tenant, the status (and a batch's counts), and the failed applications' ids with their error codes; " +
-			"it appears in the run's output only, never in a plan or in state, and never carries scores or assessment text.",
+			"The error names the " + e.source.kind + ", the tenant, the status (and a batch's counts), and how many jobs failed with each error code, " +
+			"and says where to find which ones; it appears in the run's output (and Terraform's log) only, never in a plan or in state, and names no application or scoring job and no score.",
 	}
 	resp.Schema = s
 }
@@ -113,23 +115,33 @@ func (e *novaEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenRequest, 
 }
 
 // notCompletedDiagnostic is require_completed's error: what was read, where,
-// in what state, and which applications failed with which code.
+// in what state, how many jobs failed with which error code, and where to
+// find which ones. It names no application or scoring job: the run's output
+// and Terraform's log, where it lands, are read by people who may not see
+// candidates' data.
 func notCompletedDiagnostic(t target, r readResult, failed []failedApplication) diag.Diagnostic {
 	var b strings.Builder
 	fmt.Fprintf(&b, "require_completed is true, but %s is not completed: %s.", t.where(), r.summary)
 	switch {
 	case len(failed) > 0:
-		fmt.Fprintf(&b, "\n\nFailed applications (application id: Nova error code):")
-		for i, f := range failed {
+		byCode := map[string]int{}
+		for _, f := range failed {
+			byCode[orNone(f.errorCode)]++
+		}
+		codes := slices.Sorted(maps.Keys(byCode))
+		fmt.Fprintf(&b, "\n\nFailed jobs by Nova error code:")
+		for i, code := range codes {
 			if i == maxListedFailures {
-				fmt.Fprintf(&b, "\n  ... and %d more", len(failed)-maxListedFailures)
+				fmt.Fprintf(&b, "\n  ... and %d more codes", len(codes)-maxListedFailures)
 				break
 			}
-			fmt.Fprintf(&b, "\n  %s: %s", orNone(f.applicationID), orNone(f.errorCode))
+			fmt.Fprintf(&b, "\n  %s: %d", code, byCode[code])
 		}
-		b.WriteString("\n\nLook the failed applications up in the Nova Embed Portal, fix or resubmit them, and run again.")
+		b.WriteString("\n\nWhich applications failed is not shown here, so that this output names no candidate. " +
+			"Look them up in the Nova Embed Portal, or read the " + t.kind + " with the data source nova_" + strings.ReplaceAll(t.kind, " ", "_") +
+			" in a workspace allowed to hold candidate data; fix or resubmit them, and run again.")
 	case r.finished:
-		b.WriteString("\n\nNova did not say which applications failed; look the " + t.kind + " up in the Nova Embed Portal.")
+		b.WriteString("\n\nNova did not say which jobs failed; look the " + t.kind + " up in the Nova Embed Portal.")
 	default:
 		b.WriteString("\n\nIt has not finished: set wait_for_completion = true to wait for it, or raise timeouts.read if a wait ran out.")
 	}

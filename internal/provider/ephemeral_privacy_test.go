@@ -233,8 +233,8 @@ func TestCLIEphemeralGateKeepsCandidateDataOutOfPlanAndState(t *testing.T) {
 	}
 }
 
-// A failed batch stops the plan with the provider's message, which names
-// the failed applications and codes but carries no score or assessment.
+// A failed batch stops the plan with the provider's message, which counts
+// the failed jobs by code and names no application, score or assessment.
 func TestCLIEphemeralGateStopsOnFailedBatch(t *testing.T) {
 	skipWithoutEphemeral(t)
 	s, url := fakeNova(t)
@@ -255,13 +255,13 @@ func TestCLIEphemeralGateStopsOnFailedBatch(t *testing.T) {
 	for _, want := range []string{
 		"Error: Nova scoring batch not completed",
 		`scoring batch "batch-bad" of job "job-123" in tenant "acme-corp" (sandbox) is not completed: status failed, 1 completed, 1 failed, 0 pending of 2 jobs`,
-		"cand-bad-2: RESUME_FETCH_FAILED",
+		"RESUME_FETCH_FAILED: 1",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the plan's output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, secret := range []string{verdict, "9.125", "Message-T4", "cand-ok-1"} {
+	for _, secret := range []string{verdict, "9.125", "Message-T4", "cand-ok-1", "cand-bad-2"} {
 		if strings.Contains(flat, secret) {
 			t.Errorf("the failure message reveals %q:\n%s", secret, out)
 		}

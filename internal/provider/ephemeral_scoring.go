@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
@@ -25,8 +27,12 @@ func newScoringBatchEphemeral() ephemeral.EphemeralResource {
 }
 
 func newScoringJobEphemeral() ephemeral.EphemeralResource {
+	source := dataSourceOf[*nova.ScoringJobResult](newScoringJobDataSource)
+	// Its diagnostics name no candidate: not the application or the scoring
+	// job it was given either. Terraform names the resource's address.
+	source.subject = func(ids []string) string { return fmt.Sprintf("a scoring job of job %q", ids[0]) }
 	return &novaEphemeral[*nova.ScoringJobResult]{
-		source: dataSourceOf[*nova.ScoringJobResult](newScoringJobDataSource),
+		source: source,
 		description: "Reads one Nova scoring job like the `nova_scoring_job` data source, optionally waiting until it finishes, " +
 			"but keeps the result out of plans and state. With `require_completed = true` the provider stops the run unless the job completed. " +
 			"Needs Terraform 1.10 or later, or OpenTofu 1.12 or later.",

@@ -155,7 +155,8 @@ func TestAccEphemeralBatchWithoutAssessments(t *testing.T) {
 }
 
 // require_completed fails the open on a failed batch, naming the batch,
-// tenant, status, counts and the failed applications with their codes.
+// tenant, status, counts and the failed jobs by error code, and where to
+// find which ones.
 func TestAccEphemeralBatchRequireCompletedFails(t *testing.T) {
 	t.Parallel()
 	s, url := fakeNova(t)
@@ -167,7 +168,7 @@ func TestAccEphemeralBatchRequireCompletedFails(t *testing.T) {
 	ephemeralTest(t, resource.TestStep{
 		Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(id, "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),
 		ExpectError: regexp.MustCompile(`(?s)Nova scoring batch not completed.*require_completed\s+is\s+true,\s+but\s+scoring\s+batch\s+"batch-bad"\s+of\s+job\s+"job-123"\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+is\s+not\s+completed:\s+status\s+failed,\s+1\s+completed,\s+2\s+failed,\s+0\s+pending\s+of\s+3\s+jobs.*` +
-			`app-002:\s+RESUME_FETCH_FAILED\s+app-003:\s+RESUME_ENCRYPTED`),
+			`RESUME_ENCRYPTED:\s+1\s+RESUME_FETCH_FAILED:\s+1.*Nova\s+Embed\s+Portal.*nova_scoring_batch`),
 	})
 }
 
@@ -215,8 +216,8 @@ func TestAccEphemeralScoringJob(t *testing.T) {
 	ephemeralTest(t,
 		resource.TestStep{
 			Config: ephemeralConfig(url, "nova_scoring_job", job("app-002", "sj-002", "require_completed = true")...),
-			ExpectError: regexp.MustCompile(`(?s)Nova scoring job not completed.*scoring\s+job\s+"sj-002"\s+of\s+application\s+"app-002".*status\s+failed.*` +
-				`app-002:\s+RESUME_ENCRYPTED`),
+			ExpectError: regexp.MustCompile(`(?s)Nova scoring job not completed.*a\s+scoring\s+job\s+of\s+job\s+"job-123".*status\s+failed.*` +
+				`RESUME_ENCRYPTED:\s+1`),
 		},
 		resource.TestStep{
 			Config: ephemeralConfig(url, "nova_scoring_job", job("app-001", "sj-001", "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),
@@ -274,26 +275,24 @@ func TestEphemeralUnsupported(t *testing.T) {
 	}
 }
 
-// A large failed batch lists a bounded number of applications.
-func TestNotCompletedDiagnosticIsBounded(t *testing.T) {
+// A failed batch is reported by error code, bounded, and names no
+// application.
+func TestNotCompletedDiagnosticCountsByCode(t *testing.T) {
 	var failed []failedApplication
-	for i := range maxListedFailures + 5 {
-		failed = append(failed, failedApplication{fmt.Sprintf("app-%03d", i), "RESUME_FETCH_FAILED"})
+	for i := range 3 * maxListedFailures {
+		failed = append(failed, failedApplication{fmt.Sprintf("app-%03d", i), fmt.Sprintf("CODE_%02d", i%(maxListedFailures+5))})
 	}
 	failed[0].errorCode = ""
 	tg := target{kind: "scoring batch", description: `scoring batch "b" of job "j"`, tenant: "t", environment: "sandbox"}
 	d := notCompletedDiagnostic(tg, readResult{finished: true, summary: "status failed"}, failed)
 	detail := d.Detail()
-	if got := strings.Count(detail, ": RESUME_FETCH_FAILED"); got != maxListedFailures-1 {
-		t.Errorf("%d applications listed with their code, want %d:\n%s", got, maxListedFailures-1, detail)
-	}
-	for _, want := range []string{"app-000: (none)", "app-019: RESUME_FETCH_FAILED", "... and 5 more", `in tenant "t" (sandbox)`} {
+	for _, want := range []string{"(none): 1", "CODE_01: 3", "... and 6 more codes", `in tenant "t" (sandbox)`, "Nova Embed Portal", "nova_scoring_batch"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail lacks %q:\n%s", want, detail)
 		}
 	}
-	if strings.Contains(detail, "app-020") {
-		t.Errorf("listed past the bound:\n%s", detail)
+	if strings.Contains(detail, "app-") {
+		t.Errorf("the diagnostic names an application:\n%s", detail)
 	}
 }
 
