@@ -67,9 +67,9 @@ data "nova_scoring_batch_summary" "record" {
   depends_on = [data.nova_scoring_batch.gate]
 
   lifecycle {
-    # Fresh scores only. A batch whose jobs name no version cannot be shown fresh: it stops too.
+    # Fresh scores only. A job that names no version cannot be shown fresh: it stops the batch too.
     postcondition {
-      condition = length(coalesce(self.criteria_version_ids, [])) > 0 && alltrue([
+      condition = coalesce(self.unversioned_jobs, 1) == 0 && length(coalesce(self.criteria_version_ids, [])) > 0 && alltrue([
         for v in coalesce(self.criteria_version_ids, []) : v == data.nova_criteria_version.current.id
       ])
       error_message = "Scoring batch ${var.scoring_batch_id} was scored against criteria ${length(coalesce(self.criteria_version_ids, [])) > 0 ? join(", ", self.criteria_version_ids) : "that Nova did not name"}, but the job's current criteria are ${coalesce(data.nova_criteria_version.current.id, "unknown")}: re-score the batch before deploying."

@@ -33,7 +33,7 @@ func TestCLISummaryGateExample(t *testing.T) {
 		{"batch-shortlist", ""},
 		{"batch-stale", "Scoring batch batch-stale was scored against criteria cv-2025-11, but the job's current criteria are cv-2026-02: re-score before promoting."},
 		{"batch-failed", "Scoring batch batch-failed is failed: 1 of 3 jobs failed"},
-		{"batch-completed", "Scoring batch batch-completed: the lowest score is not given (fewer than 5 jobs have a score); every candidate needs 7."},
+		{"batch-completed", "Scoring batch batch-completed: the lowest score band starts at a value not published (fewer than 5 applications in it); every candidate needs 7."},
 		{"batch-pending", "Scoring batch batch-pending is pending: 0 of 5 jobs failed"},
 	} {
 		t.Run(tc.batch, func(t *testing.T) {

@@ -16,15 +16,17 @@ data "nova_scoring_batch_summary" "screening" {
       error_message = "Scoring batch ${self.id} is ${self.status}: ${self.failed_jobs} of ${self.total_jobs} jobs failed (${jsonencode(self.error_codes)})."
     }
 
-    # Null below min_group_size (default 5): coalesce() keeps the gate closed then.
+    # score_min is the lower bound of the lowest score's band (7 means every score is 7 or more).
+    # It is null when that band, or the batch, holds fewer than min_group_size (default 5)
+    # applications: coalesce() keeps the gate closed then.
     postcondition {
       condition     = coalesce(self.score_min, 0) >= 7
-      error_message = "Scoring batch ${self.id}: the lowest score is ${coalesce(self.score_min, "not given (fewer than ${coalesce(self.min_group_size, 5)} jobs have a score)")}; every candidate needs 7."
+      error_message = "Scoring batch ${self.id}: the lowest score band starts at ${coalesce(self.score_min, "a value not published (fewer than ${coalesce(self.min_group_size, 5)} applications in it)")}; every candidate needs 7."
     }
 
     postcondition {
-      condition     = alltrue([for v in self.criteria_version_ids : v == data.nova_criteria_version.current.id])
-      error_message = "Scoring batch ${self.id} was scored against criteria ${join(", ", self.criteria_version_ids)}, but the job's current criteria are ${data.nova_criteria_version.current.id}: re-score before promoting."
+      condition     = self.unversioned_jobs == 0 && length(self.criteria_version_ids) > 0 && alltrue([for v in self.criteria_version_ids : v == data.nova_criteria_version.current.id])
+      error_message = "Scoring batch ${self.id} was scored against criteria ${length(self.criteria_version_ids) > 0 ? join(", ", self.criteria_version_ids) : "that Nova did not name"}${self.unversioned_jobs > 0 ? " (${self.unversioned_jobs} jobs name no version)" : ""}, but the job's current criteria are ${data.nova_criteria_version.current.id}: re-score before promoting."
     }
   }
 }

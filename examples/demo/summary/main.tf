@@ -47,8 +47,8 @@ data "nova_scoring_batch_summary" "shortlist" {
     }
 
     postcondition {
-      condition     = length(self.criteria_version_ids) > 0 && alltrue([for v in self.criteria_version_ids : v == data.nova_criteria_version.current.id])
-      error_message = "Scoring batch ${self.id} was scored against criteria ${join(", ", self.criteria_version_ids)}, but the job's current criteria are ${data.nova_criteria_version.current.id}: re-score before promoting."
+      condition     = self.unversioned_jobs == 0 && length(self.criteria_version_ids) > 0 && alltrue([for v in self.criteria_version_ids : v == data.nova_criteria_version.current.id])
+      error_message = "Scoring batch ${self.id} was scored against criteria ${length(self.criteria_version_ids) > 0 ? join(", ", self.criteria_version_ids) : "that Nova did not name"}${self.unversioned_jobs > 0 ? " (${self.unversioned_jobs} jobs name no version)" : ""}, but the job's current criteria are ${data.nova_criteria_version.current.id}: re-score before promoting."
     }
   }
 }
