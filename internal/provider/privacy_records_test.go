@@ -222,9 +222,35 @@ func privacyReads() []privacyRead {
 // privacyArtifacts are the five records of a run.
 var privacyArtifacts = []string{"plan", "state", "CLI output", "diagnostics", "TRACE log"}
 
-// diagnosticLines are the lines of a Terraform log that carry the
-// provider's diagnostics, as terraform-plugin-go logs each one it returns.
-var diagnosticLine = regexp.MustCompile(`(?m)^.*Response contains (?:warning|error) diagnostic.*$`)
+// isDiagnostic says whether a log entry carries one of the provider's
+// diagnostics, as terraform-plugin-go logs each one it returns.
+var isDiagnostic = regexp.MustCompile(`Response contains (?:warning|error) diagnostic`)
+
+// logEntries splits a Terraform log into its entries: each starts with a
+// timestamp, and a multi-line field (a diagnostic's detail) continues it.
+func logEntries(logs []byte) [][]byte {
+	start := regexp.MustCompile(`(?m)^\d{4}-\d{2}-\d{2}T`)
+	idx := start.FindAllIndex(logs, -1)
+	var entries [][]byte
+	for i, loc := range idx {
+		end := len(logs)
+		if i+1 < len(idx) {
+			end = idx[i+1][0]
+		}
+		entries = append(entries, logs[loc[0]:end])
+	}
+	return entries
+}
+
+func diagnosticEntries(logs []byte) []byte {
+	var out [][]byte
+	for _, e := range logEntries(logs) {
+		if isDiagnostic.Match(e) {
+			out = append(out, e)
+		}
+	}
+	return bytes.Join(out, nil)
+}
 
 func TestCLIThreeRecordsPrivacy(t *testing.T) {
 	skipWithoutEphemeral(t)
@@ -270,14 +296,17 @@ func TestCLIThreeRecordsPrivacy(t *testing.T) {
 				t.Fatal(err)
 			}
 			all["TRACE log"][fmt.Sprintf("trace.log %d", i)] = logs
-			all["diagnostics"][fmt.Sprintf("diagnostics %d", i)] = bytes.Join(diagnosticLine.FindAll(logs, -1), []byte("\n"))
+			all["diagnostics"][fmt.Sprintf("diagnostics %d", i)] = diagnosticEntries(logs)
 			// The log search is not blind: the response bodies were
 			// logged, with their structure, statuses and ids of the batch
 			// visible and every candidate value masked.
-			for _, want := range []string{`Nova response body`, `"status":"completed"`, `"applicationId":"(masked)"`, `"score":"(masked)"`, `"assessment":"(masked)"`, `"candidate":"(masked)"`} {
+			for _, want := range []string{`Nova response body`, `"jobId":"job-123"`, `"applicationId":"(masked)"`, `"id":"(masked)"`} {
 				if !logHoldsJSON(logs, want) {
 					t.Errorf("%s: the TRACE log lacks %s", r.name, want)
 				}
+			}
+			if r.name != "ephemeral nova_scoring_job" && !logHoldsJSON(logs, `"(unknown members)":1`) {
+				t.Errorf("%s: the TRACE log shows no masked unknown member", r.name)
 			}
 			if !regexp.MustCompile(`trace_id=[0-9a-f]{32}`).Match(logs) {
 				t.Errorf("%s: the TRACE log names no trace id", r.name)
@@ -338,6 +367,8 @@ func privacyAllowed(r privacyRead, artifact, kind string, m candidateData, all m
 	case "CLI output", "TRACE log":
 		// Only as part of those diagnostics: every occurrence must be on a
 		// diagnostic (in the log) or also be in a diagnostic (the output).
+		// In the output, Terraform also names a data source's id when it
+		// has read it: "Read complete after 0s [id=sj-...]".
 		if kind != "application id" && kind != "scoring job id" && kind != "score" {
 			return false
 		}
@@ -345,15 +376,19 @@ func privacyAllowed(r privacyRead, artifact, kind string, m candidateData, all m
 		for _, b := range all["diagnostics"] {
 			inDiag = inDiag || containsAny(b, m.byForm)
 		}
-		if !inDiag {
-			return false
-		}
-		if artifact == "TRACE log" {
-			for _, logs := range all["TRACE log"] {
-				for _, line := range bytes.Split(logs, []byte("\n")) {
-					if containsAny(line, m.byForm) && !diagnosticLine.Match(line) {
-						return false
-					}
+		for _, blob := range all[artifact] {
+			lines := bytes.Split(blob, []byte("\n"))
+			if artifact == "TRACE log" {
+				lines = logEntries(blob)
+			}
+			for _, line := range lines {
+				switch {
+				case !containsAny(line, m.byForm):
+				case artifact == "TRACE log" && inDiag && isDiagnostic.Match(line):
+				case artifact == "CLI output" && inDiag:
+				case artifact == "CLI output" && bytes.Contains(line, []byte("Read complete after")) && bytes.Contains(line, []byte("[id="+m.value+"]")):
+				default:
+					return false
 				}
 			}
 		}
