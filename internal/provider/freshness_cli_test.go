@@ -14,8 +14,8 @@ import (
 
 // routedNova answers each request with what answer returns for its path,
 // with a trace id, as a server the project does not control would: the
-// bodies are written out by the test. It counts the requests it served.
-func routedNova(t *testing.T, answer func(path string) (int, string)) (string, *atomic.Int64) {
+// bodies are written out by the test.
+func routedNova(t *testing.T, answer func(path string) (int, string)) string {
 	t.Helper()
 	var served atomic.Int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -27,7 +27,7 @@ func routedNova(t *testing.T, answer func(path string) (int, string)) (string, *
 		_, _ = w.Write([]byte(body))
 	}))
 	t.Cleanup(ts.Close)
-	return ts.URL, &served
+	return ts.URL
 }
 
 var (
@@ -50,7 +50,7 @@ func freshnessNova(t *testing.T, allVersioned bool) string {
 	}
 	batch := fmt.Sprintf(`{"batch":{"id":"b1","jobId":"job-123","status":"completed","totalJobs":5,"completedJobs":5,"failedJobs":0,`+
 		`"createdAt":"2025-12-14T10:00:00Z","completedAt":"2025-12-14T10:31:20Z"},"scoringJobs":[%s],"rejectedApplications":[]}`, strings.Join(jobs, ","))
-	url, _ := routedNova(t, func(path string) (int, string) {
+	url := routedNova(t, func(path string) (int, string) {
 		switch {
 		case batchPath.MatchString(path):
 			return http.StatusOK, batch

@@ -148,7 +148,7 @@ func privacyServer(t *testing.T) (string, *served) {
 	single := scored(app("cand-single-3v"), 6.8291735, hidden("single"))
 	singleFailed := failed(app("cand-single-4w"), "RESUME_FETCH_FAILED")
 	jobPath := regexp.MustCompile(`^/v1/jobs/job-123/applications/([^/]+)/(?:scoring-jobs/[^/]+|score)$`)
-	url, _ := routedNova(t, func(path string) (int, string) {
+	url := routedNova(t, func(path string) (int, string) {
 		if m := batchPath.FindStringSubmatch(path); m != nil && bodies[m[1]] != "" {
 			return http.StatusOK, bodies[m[1]]
 		}

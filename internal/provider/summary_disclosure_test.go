@@ -206,9 +206,9 @@ func number(t *testing.T, v tftypes.Value) string {
 }
 
 // scoredJob is a completed job of a hand-written answer.
-func scoredJob(id, app string, score float64, extra ...string) string {
-	return fmt.Sprintf(`{"id":%q,"applicationId":%q,"status":"completed","score":%g,"completedAt":"2025-12-14T10:31:20Z","criteriaVersionId":"cv-1"%s}`,
-		id, app, score, strings.Join(extra, ""))
+func scoredJob(id, app string, score float64) string {
+	return fmt.Sprintf(`{"id":%q,"applicationId":%q,"status":"completed","score":%g,"completedAt":"2025-12-14T10:31:20Z","criteriaVersionId":"cv-1"}`,
+		id, app, score)
 }
 
 func batchAnswer(status string, total int, jobs ...string) string {
