@@ -62,7 +62,7 @@ output "private_score" { value = data.nova_scoring_batch.private.scores["app-002
 			t.Errorf("the API key appears in the %s", name)
 		}
 		if name == "TRACE log" {
-			for _, candidate := range []string{"VERDICT_KEPT_1234", "sj-ANSWERED-ONLY"} {
+			for _, candidate := range []string{"VERDICT_KEPT_1234", "sj-ANSWERED-ONLY", "app-001"} {
 				if strings.Contains(text, candidate) {
 					t.Errorf("candidate data %s appears in the TRACE log", candidate)
 				}
@@ -77,7 +77,7 @@ output "private_score" { value = data.nova_scoring_batch.private.scores["app-002
 	if !strings.Contains(string(state), "VERDICT_KEPT_1234") || !strings.Contains(string(state), "sj-ANSWERED-ONLY") {
 		t.Error("the state lacks the verdict or the scoring job id, so the check above proves nothing")
 	}
-	if !logHoldsJSON(logs, `"verdict":"(masked)"`) || !strings.Contains(string(logs), "/v1/jobs/job-123/applications/app-001/score") {
+	if !logHoldsJSON(logs, `"assessment":"(masked)"`) || !strings.Contains(string(logs), "/v1/jobs/job-123/applications/(masked)/score") {
 		t.Error("the masked response bodies, or the application score read, are not in the TRACE log, so the check above proves nothing")
 	}
 	for _, want := range []string{"Nova request", "path=/v1/jobs/job-123/scoring-batches/batch-1", "Bearer sk_test_****3a9c", "status=500", "attempt=2", "status=200"} {
