@@ -2,6 +2,7 @@ package nova
 
 import (
 	"bufio"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -99,5 +100,13 @@ func TestTransportErrorIsBoundedAndMasked(t *testing.T) {
 		if len(line) > 4<<10 || strings.Contains(line, "SECRET") {
 			t.Errorf("log line unbounded or naming a candidate (%d bytes): %.300s", len(line), line)
 		}
+	}
+}
+
+// A decode error's cause may quote the body; its text is bounded and clean.
+func TestDecodeErrorIsBounded(t *testing.T) {
+	e := &DecodeError{What: "scoring batch", TraceID: "t1", Err: errors.New("bad value \u202e" + strings.Repeat("x", 20<<10))}
+	if msg := e.Error(); len(msg) > 2*LongText || strings.Contains(msg, "\u202e") || !strings.HasSuffix(msg, "(trace id t1)") {
+		t.Errorf("decode error unbounded or unclean (%d bytes): %.200s", len(msg), msg)
 	}
 }
