@@ -388,7 +388,7 @@ func gateBatchFromValue(v tftypes.Value) gateBatch {
 	// criteria and error codes from the jobs.
 	var scores map[string]tftypes.Value
 	scoresVal := attrs["scores"]
-	b.scoresOK = scoresVal.IsKnown() && !scoresVal.IsNull() && scoresVal.Type().Is(tftypes.Map{}) && scoresVal.As(&scores) == nil
+	b.scoresOK = scoresVal.IsKnown() && !scoresVal.IsNull() && (scoresVal.Type().Is(tftypes.Map{}) || scoresVal.Type().Is(tftypes.Object{})) && scoresVal.As(&scores) == nil
 	for _, s := range scores {
 		f, ok := numberOf(s)
 		if !ok {

@@ -71,7 +71,7 @@ func (f *gateFunction) Run(ctx context.Context, req function.RunRequest, resp *f
 	}
 	p, err := parseGatePolicy(policyValue)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(1, "Invalid gate policy: "+err.Error()+".")
+		resp.Error = function.NewArgumentFuncError(1, "Invalid gate policy: "+err.Error())
 		return
 	}
 	batchValue, err := dynamicTerraformValue(ctx, batch)
