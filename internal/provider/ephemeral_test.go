@@ -274,26 +274,28 @@ func TestEphemeralUnsupported(t *testing.T) {
 	}
 }
 
-// A large failed batch lists a bounded number of applications.
-func TestNotCompletedDiagnosticIsBounded(t *testing.T) {
-	var failed []failedApplication
-	for i := range maxListedFailures + 5 {
-		failed = append(failed, failedApplication{fmt.Sprintf("app-%03d", i), "RESUME_FETCH_FAILED"})
+// A large failed batch is reported by error code with counts: the
+// diagnostic stays short and names no candidate.
+func TestGateFailedDiagnosticCountsByCode(t *testing.T) {
+	jobs := make([]map[string]any, 0, 205)
+	for i := range 205 {
+		code := "RESUME_FETCH_FAILED"
+		if i == 0 {
+			code = ""
+		}
+		jobs = append(jobs, map[string]any{"id": fmt.Sprintf("sj-%03d", i), "application_id": fmt.Sprintf("app-%03d", i), "status": "failed", "error_code": code})
 	}
-	failed[0].errorCode = ""
+	b := gateBatchFromValue(gateTestBatch(t, map[string]any{"status": "failed", "failed_jobs": 205, "scoring_jobs": jobs}))
 	tg := target{kind: "scoring batch", description: `scoring batch "b" of job "j"`, tenant: "t", environment: "sandbox"}
-	d := notCompletedDiagnostic(tg, readResult{finished: true, summary: "status failed"}, failed)
+	d := gateFailedDiagnostic(tg, readResult{finished: true, summary: "status failed"}, b, evaluateGate(b, gatePolicy{}))
 	detail := d.Detail()
-	if got := strings.Count(detail, ": RESUME_FETCH_FAILED"); got != maxListedFailures-1 {
-		t.Errorf("%d applications listed with their code, want %d:\n%s", got, maxListedFailures-1, detail)
-	}
-	for _, want := range []string{"app-000: (none)", "app-019: RESUME_FETCH_FAILED", "... and 5 more", `in tenant "t" (sandbox)`} {
+	for _, want := range []string{"has 205 failed jobs, more than the 0 allowed (by error code: (none): 1, RESUME_FETCH_FAILED: 204)", `in tenant "t" (sandbox)`, "Nova Embed Portal", "nova_scoring_batch data source"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail lacks %q:\n%s", want, detail)
 		}
 	}
-	if strings.Contains(detail, "app-020") {
-		t.Errorf("listed past the bound:\n%s", detail)
+	if strings.Contains(detail, "app-") || strings.Contains(detail, "sj-") || len(detail) > 1000 {
+		t.Errorf("names a candidate or grows with the batch:\n%s", detail)
 	}
 }
 

@@ -136,10 +136,13 @@ type gateBatch struct {
 	errorCodes map[string]int64
 	createdAt  *time.Time
 
-	// From a full batch (or a job): every scored application's score, and
-	// whether the scores were readable at all.
-	scores   []float64
-	scoresOK bool
+	// From a full batch (or a job): every scored application's score (the
+	// scores map), every completed job's score, and whether the scores were
+	// readable at all. Both are checked, so that a map that disagrees with
+	// the jobs cannot hide a low score.
+	scores    []float64
+	jobScores []float64
+	scoresOK  bool
 	// unscored counts completed jobs that have no score: a contradiction.
 	unscored int
 	// From a summary: the lowest score, coded to its band's lower bound;
@@ -226,23 +229,30 @@ func scoreReasons(b gateBatch, minScore float64) []string {
 	switch {
 	case !b.scoresOK:
 		reasons = append(reasons, b.name+" has no readable scores: the gate cannot compare them with the minimum score "+bar+".")
-	case len(b.scores) == 0:
+	case len(b.scores) == 0 && len(b.jobScores) == 0:
 		reasons = append(reasons, b.name+" has no scored application to compare with the minimum score "+bar+".")
 	default:
-		below := 0
-		for _, s := range b.scores {
-			if !(s >= minScore) {
-				below++
-			}
-		}
+		below := max(countBelow(b.scores, minScore), countBelow(b.jobScores, minScore))
 		if below > 0 {
-			reasons = append(reasons, fmt.Sprintf("%s has %d of %s below the minimum score %s.", b.name, below, plural(int64(len(b.scores)), "scored application", "scored applications"), bar))
+			scored := int64(max(len(b.scores), len(b.jobScores)))
+			reasons = append(reasons, fmt.Sprintf("%s has %d of %s below the minimum score %s.", b.name, below, plural(scored, "scored application", "scored applications"), bar))
 		}
 	}
 	if b.unscored > 0 {
 		reasons = append(reasons, fmt.Sprintf("%s has %s without a score.", b.name, plural(int64(b.unscored), "completed job", "completed jobs")))
 	}
 	return reasons
+}
+
+// countBelow counts scores below the bar; NaN counts as below.
+func countBelow(scores []float64, bar float64) int {
+	n := 0
+	for _, s := range scores {
+		if !(s >= bar) {
+			n++
+		}
+	}
+	return n
 }
 
 func criteriaReasons(b gateBatch, current string) []string {
@@ -419,11 +429,8 @@ func gateBatchFromValue(v tftypes.Value) gateBatch {
 		status, _ := stringOf(job["status"])
 		switch status {
 		case string(nova.StatusCompleted):
-			// The scores map keeps each application's lowest score; a
-			// completed job's own score is checked too, so a map that
-			// disagrees with the jobs cannot hide a low one.
 			if f, ok := numberOf(job["score"]); ok {
-				b.scores = append(b.scores, f)
+				b.jobScores = append(b.jobScores, f)
 			} else {
 				b.unscored++
 			}
@@ -452,7 +459,7 @@ func gateJob(j *nova.ScoringJob) gateBatch {
 		b.errorCodes = map[string]int64{cmp.Or(deref(j.ErrorCode), noValue): 1}
 	case nova.StatusCompleted:
 		if j.Score != nil {
-			b.scores = []float64{*j.Score}
+			b.scores, b.jobScores = []float64{*j.Score}, []float64{*j.Score}
 		} else {
 			b.unscored = 1
 		}

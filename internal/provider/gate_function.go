@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -64,6 +65,8 @@ func (f *gateFunction) Run(ctx context.Context, req function.RunRequest, resp *f
 	if resp.Error != nil {
 		return
 	}
+	// The CLIs refuse null arguments before calling (AllowNullValue is
+	// false); these checks keep a null from passing if one ever did not.
 	policyValue, err := dynamicTerraformValue(ctx, policy)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(1, "Reading the policy: "+err.Error())
@@ -75,6 +78,9 @@ func (f *gateFunction) Run(ctx context.Context, req function.RunRequest, resp *f
 		return
 	}
 	batchValue, err := dynamicTerraformValue(ctx, batch)
+	if err == nil && batchValue.IsNull() {
+		err = errors.New("the batch is null")
+	}
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, "Reading the batch: "+err.Error())
 		return
