@@ -155,7 +155,7 @@ func TestAccEphemeralBatchWithoutAssessments(t *testing.T) {
 }
 
 // require_completed fails the open on a failed batch, naming the batch,
-// tenant, status, counts and the failed applications with their codes.
+// tenant, status, counts and the failed jobs by code, but no candidate.
 func TestAccEphemeralBatchRequireCompletedFails(t *testing.T) {
 	t.Parallel()
 	s, url := fakeNova(t)
@@ -166,9 +166,39 @@ func TestAccEphemeralBatchRequireCompletedFails(t *testing.T) {
 	}})
 	ephemeralTest(t, resource.TestStep{
 		Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(id, "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),
-		ExpectError: regexp.MustCompile(`(?s)Nova scoring batch not completed.*require_completed\s+is\s+true,\s+but\s+scoring\s+batch\s+"batch-bad"\s+of\s+job\s+"job-123"\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+is\s+not\s+completed:\s+status\s+failed,\s+1\s+completed,\s+2\s+failed,\s+0\s+pending\s+of\s+3\s+jobs.*` +
-			`app-002:\s+RESUME_FETCH_FAILED\s+app-003:\s+RESUME_ENCRYPTED`),
+		ExpectError: regexp.MustCompile(`(?s)Nova scoring batch did not pass the gate.*The\s+scoring\s+batch\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+did\s+not\s+pass\s+the\s+gate\s+\(status\s+failed,\s+1\s+completed,\s+2\s+failed,\s+0\s+pending\s+of\s+3\s+jobs\).*` +
+			`Scoring\s+batch\s+batch-bad\s+has\s+2\s+failed\s+jobs,\s+more\s+than\s+the\s+0\s+allowed\s+\(by\s+error\s+code:\s+RESUME_ENCRYPTED:\s+1,\s+RESUME_FETCH_FAILED:\s+1\)`),
 	})
+}
+
+// require takes the gate's policy and stops the open with the gate's
+// reasons (TestGateDecisions shows they name no candidate); a misspelt key
+// is an error.
+func TestAccEphemeralBatchRequirePolicy(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	current := s.DefaultCriteriaVersionID()
+	good := seed(t, s, novafake.BatchSpec{ID: "batch-good", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 7.5}}})
+	low := seed(t, s, novafake.BatchSpec{ID: "batch-low", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 4.25}}})
+	policy := fmt.Sprintf("require = { min_score = 7, criteria_version_id = %q }", current)
+	ephemeralTest(t,
+		resource.TestStep{
+			Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(low, policy)...),
+			ExpectError: regexp.MustCompile(`(?s)Nova scoring batch did not pass the gate.*Scoring\s+batch\s+batch-low\s+has\s+1\s+of\s+2\s+scored\s+applications\s+below\s+the\s+minimum\s+score\s+7\.`),
+		},
+		resource.TestStep{
+			Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(good, `require = { criteria_version_id = "cv-retired" }`)...),
+			ExpectError: regexp.MustCompile(`Scoring\s+batch\s+batch-good\s+has\s+2\s+jobs\s+scored\s+against\s+criteria\s+` + regexp.QuoteMeta(current) + `,\s+not\s+the\s+current\s+cv-retired`),
+		},
+		resource.TestStep{
+			Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(good, "require = { min_scor = 7 }")...),
+			ExpectError: regexp.MustCompile(`Invalid gate policy(?s:.*)unknown\s+key\s+"min_scor"`),
+		},
+		resource.TestStep{
+			Config:            ephemeralConfig(url, "nova_scoring_batch", batchArgs(good, policy)...),
+			ConfigStateChecks: []statecheck.StateCheck{echoed("status", knownvalue.StringExact("completed"))},
+		},
+	)
 }
 
 // Without a wait, require_completed refuses a batch that is still scoring.
@@ -215,8 +245,8 @@ func TestAccEphemeralScoringJob(t *testing.T) {
 	ephemeralTest(t,
 		resource.TestStep{
 			Config: ephemeralConfig(url, "nova_scoring_job", job("app-002", "sj-002", "require_completed = true")...),
-			ExpectError: regexp.MustCompile(`(?s)Nova scoring job not completed.*scoring\s+job\s+"sj-002"\s+of\s+application\s+"app-002".*status\s+failed.*` +
-				`app-002:\s+RESUME_ENCRYPTED`),
+			ExpectError: regexp.MustCompile(`(?s)Nova scoring job did not pass the gate.*The\s+scoring\s+job\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+did\s+not\s+pass\s+the\s+gate\s+\(status\s+failed\).*` +
+				`The\s+scoring\s+job\s+has\s+1\s+failed\s+job,\s+more\s+than\s+the\s+0\s+allowed\s+\(by\s+error\s+code:\s+RESUME_ENCRYPTED:\s+1\)`),
 		},
 		resource.TestStep{
 			Config: ephemeralConfig(url, "nova_scoring_job", job("app-001", "sj-001", "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),

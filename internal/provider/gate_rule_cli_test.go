@@ -143,7 +143,7 @@ func TestCLIGateCompletedContradictedByJobs(t *testing.T) {
 		{name: "data source", body: body, config: batchOutputs,
 			want: []string{`status = "pending"`, `finished = false`, warning}},
 		{name: "ephemeral gate", body: body, config: ephemeralGate, ephemeral: true, fails: true,
-			want: []string{`require_completed is true, but scoring batch "b1"`, `is not completed: status pending`, warning}},
+			want: []string{`Scoring batch b1 is not finished (status pending, 2 of 3 jobs pending)`, warning}},
 	})
 }
 
