@@ -183,7 +183,7 @@ func TestAccEphemeralBatchRequirePolicy(t *testing.T) {
 	policy := fmt.Sprintf("require = { min_score = 7, criteria_version_id = %q }", current)
 	ephemeralTest(t,
 		resource.TestStep{
-			Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(low, policy)...),
+			Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(low, policy)...),
 			ExpectError: regexp.MustCompile(`(?s)Nova scoring batch did not pass the gate.*Scoring\s+batch\s+batch-low\s+has\s+1\s+of\s+2\s+scored\s+applications\s+below\s+the\s+minimum\s+score\s+7\.`),
 		},
 		resource.TestStep{
