@@ -53,7 +53,7 @@ var snippetSources = []string{"README.md", "CONTRIBUTING.md", "templates", "exam
 // perFileExampleDirs hold tfplugindocs examples: each file is rendered into the
 // docs on its own, so each is planned on its own. Every other directory of .tf
 // files under examples/ is a module and is planned as one.
-var perFileExampleDirs = []string{"examples/data-sources", "examples/ephemeral-resources", "examples/resources", "examples/provider"}
+var perFileExampleDirs = []string{"examples/data-sources", "examples/ephemeral-resources", "examples/functions", "examples/resources", "examples/provider"}
 
 type snippet struct {
 	where string            // file:line, for messages

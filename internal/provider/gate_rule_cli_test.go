@@ -178,7 +178,7 @@ ephemeral "nova_scoring_job" "gate" {
 		{name: "nova_scoring_job", body: single, config: singleConfig,
 			want: []string{`status = "pending"`, `completed_at_null = true`, warning}, wantNot: []string{"Invalid RFC3339"}},
 		{name: "ephemeral nova_scoring_job", body: single, config: ephemeralJob, ephemeral: true, fails: true,
-			want: []string{`Nova scoring job not completed`, `status pending`}},
+			want: []string{`Nova scoring job did not pass the gate`, `The scoring job is not finished (status pending, 1 of 1 jobs pending)`}},
 	})
 }
 

@@ -26,7 +26,7 @@ ephemeral "nova_scoring_batch" "gate" {
   scoring_batch_id    = var.batch_id
   wait_for_completion = true
   poll_interval       = "1s"
-  require_completed   = true # the provider stops the run, naming the failed applications
+  require_completed   = true # the provider stops the run, counting the failed jobs by error code
 
   timeouts = {
     read = "1m"
