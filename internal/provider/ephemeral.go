@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -63,10 +64,14 @@ func (e *novaEphemeral[T]) Schema(ctx context.Context, _ ephemeral.SchemaRequest
 	if _, dup := s.Attributes["require_completed"]; dup {
 		panic("attribute require_completed defined twice")
 	}
+	sameAs := "The same gate as `provider::nova::gate` with an empty policy. "
+	if e.policy {
+		sameAs = "The same gate as `provider::nova::gate` with an empty policy: `require = {}`. "
+	}
 	s.Attributes["require_completed"] = schema.BoolAttribute{
 		Optional: true,
 		MarkdownDescription: "Whether opening fails unless the status is `completed` once the read (and the wait, with `wait_for_completion`) is done. Default `false`. " +
-			"The same gate as `provider::nova::gate` with an empty policy" + map[bool]string{true: " (`require = {}`)", false: ""}[e.policy] + ". " +
+			sameAs +
 			"The error names the " + e.source.kind + "'s tenant, status and counts, its failed jobs by error code with counts, and where to find which candidates failed; " +
 			"it appears in the run's output only, never in a plan or in state, and never names an application id, a scoring job id or a score.",
 	}
@@ -78,7 +83,7 @@ func (e *novaEphemeral[T]) Schema(ctx context.Context, _ ephemeral.SchemaRequest
 			Optional: true,
 			MarkdownDescription: "A gate policy, the same object `provider::nova::gate` takes: opening fails unless the " + e.source.kind + " passes it, " +
 				"with the same reasons the function gives. Keys, all optional: `min_score`, `max_failed_jobs` (default `0`), `criteria_version_id`, " +
-				"`max_age` with `now`; an unknown key is an error. `require = {}` is `require_completed = true`. " +
+				"`max_age` with `now`; an unknown key is an error. `require = {}` is `require_completed = true`; null is the same as leaving it out. " +
 				"Here every candidate's exact score is checked without being kept anywhere.",
 		}
 	}
@@ -94,15 +99,16 @@ func (e *novaEphemeral[T]) ValidateConfig(ctx context.Context, req ephemeral.Val
 		return
 	}
 	// A mistake in the policy is reported before anything is read.
-	if _, err := e.requiredPolicy(ctx, req.Config); err != nil {
+	if _, err := e.requiredPolicy(ctx, req.Config, false); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("require"), "Invalid gate policy", err.Error()+".")
 	}
 }
 
 // requiredPolicy is the gate the configuration asks for: require, or
-// require = {} for require_completed = true; nil for none (or one not known
-// yet, during validation).
-func (e *novaEphemeral[T]) requiredPolicy(ctx context.Context, config tfsdk.Config) (*gatePolicy, error) {
+// require = {} for require_completed = true; nil for none. A policy not yet
+// known is nil while validating, and an error when opening, where a gate
+// that cannot be read must not be skipped.
+func (e *novaEphemeral[T]) requiredPolicy(ctx context.Context, config tfsdk.Config, opening bool) (*gatePolicy, error) {
 	var requireCompleted types.Bool
 	if d := config.GetAttribute(ctx, path.Root("require_completed"), &requireCompleted); d.HasError() {
 		return nil, fmt.Errorf("reading require_completed: %s", d[0].Detail())
@@ -112,12 +118,18 @@ func (e *novaEphemeral[T]) requiredPolicy(ctx context.Context, config tfsdk.Conf
 		if d := config.GetAttribute(ctx, path.Root("require"), &require); d.HasError() {
 			return nil, fmt.Errorf("reading require: %s", d[0].Detail())
 		}
-		if !require.IsNull() && !require.IsUnknown() && !require.IsUnderlyingValueUnknown() && !require.IsUnderlyingValueNull() {
-			v, err := dynamicTerraformValue(ctx, require)
-			if err != nil {
-				return nil, err
+		if !require.IsNull() && !require.IsUnderlyingValueNull() {
+			var v tftypes.Value
+			var err error
+			if !require.IsUnknown() && !require.IsUnderlyingValueUnknown() {
+				if v, err = dynamicTerraformValue(ctx, require); err != nil {
+					return nil, err
+				}
 			}
-			if !v.IsFullyKnown() {
+			if require.IsUnknown() || require.IsUnderlyingValueUnknown() || !v.IsFullyKnown() {
+				if opening {
+					return nil, errors.New("require is not known when the resource is opened")
+				}
 				return nil, nil
 			}
 			p, err := parseGatePolicy(v)
@@ -138,7 +150,7 @@ func (e *novaEphemeral[T]) Configure(_ context.Context, req ephemeral.ConfigureR
 }
 
 func (e *novaEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	policy, err := e.requiredPolicy(ctx, req.Config)
+	policy, err := e.requiredPolicy(ctx, req.Config, true)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("require"), "Invalid gate policy", err.Error()+".")
 		return

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/dweet/terraform-provider-nova/internal/nova"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
@@ -349,5 +351,42 @@ func TestEphemeralValidateConfigWarnsLikeDataSource(t *testing.T) {
 	e.ValidateConfig(t.Context(), ephemeral.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, vals)}}, &resp)
 	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary() != "poll_interval without wait_for_completion" {
 		t.Errorf("diagnostics: %v", resp.Diagnostics)
+	}
+}
+
+// An open never skips a gate it cannot read: a require not known when the
+// resource is opened is an error (while validating it is not checked yet),
+// and require_completed is the empty policy.
+func TestEphemeralRequiredPolicy(t *testing.T) {
+	e, ok := newScoringBatchEphemeral().(*novaEphemeral[*nova.BatchResult])
+	if !ok {
+		t.Fatal("not a *novaEphemeral")
+	}
+	s := ephemeralSchemaOf(t, e)
+	typ, ok := s.Type().TerraformType(t.Context()).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
+	config := func(set map[string]tftypes.Value) tfsdk.Config {
+		vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+		for name, at := range typ.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+		maps.Copy(vals, set)
+		return tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, vals)}
+	}
+	unknown := config(map[string]tftypes.Value{"require": tftypes.NewValue(tftypes.DynamicPseudoType, tftypes.UnknownValue)})
+	if p, err := e.requiredPolicy(t.Context(), unknown, true); err == nil {
+		t.Errorf("opening with an unknown require: policy %+v, no error", p)
+	}
+	if p, err := e.requiredPolicy(t.Context(), unknown, false); err != nil || p != nil {
+		t.Errorf("validating with an unknown require: policy %+v, error %v", p, err)
+	}
+	completed := config(map[string]tftypes.Value{"require_completed": tftypes.NewValue(tftypes.Bool, true)})
+	if p, err := e.requiredPolicy(t.Context(), completed, true); err != nil || p == nil || *p != (gatePolicy{}) {
+		t.Errorf("require_completed = true: policy %+v, error %v", p, err)
+	}
+	if p, err := e.requiredPolicy(t.Context(), config(nil), true); err != nil || p != nil {
+		t.Errorf("no gate asked for: policy %+v, error %v", p, err)
 	}
 }
