@@ -256,6 +256,8 @@ func countBelow(scores []float64, bar float64) int {
 }
 
 func criteriaReasons(b gateBatch, current string) []string {
+	// The current version's id comes from Nova too (nova_criteria_version).
+	shown := nova.Sanitize(current, nova.ShortText)
 	var reasons []string
 	add := func(format string, args ...any) {
 		reasons = append(reasons, b.name+" "+fmt.Sprintf(format, args...))
@@ -265,14 +267,14 @@ func criteriaReasons(b gateBatch, current string) []string {
 		return reasons
 	}
 	if b.shape == "full" && b.jobs == 0 {
-		add("lists no scoring jobs, so none can be shown to be scored against criteria %s.", current)
+		add("lists no scoring jobs, so none can be shown to be scored against criteria %s.", shown)
 		return reasons
 	}
 	switch {
 	case b.unversioned == nil:
 		add("does not say how many of its jobs name no criteria version (a nova_scoring_batch_summary without unversioned_jobs, from an older provider), so its scores cannot be shown to be fresh.")
 	case *b.unversioned > 0:
-		add("has %s naming no criteria version, which cannot be shown to be scored against criteria %s.", plural(*b.unversioned, "job", "jobs"), current)
+		add("has %s naming no criteria version, which cannot be shown to be scored against criteria %s.", plural(*b.unversioned, "job", "jobs"), shown)
 	}
 	if b.shape == "summary" && len(b.versions) == 0 && b.unversioned != nil && *b.unversioned == 0 {
 		add("names no criteria version.")
@@ -293,7 +295,7 @@ func criteriaReasons(b gateBatch, current string) []string {
 		if b.shape == "full" {
 			what = fmt.Sprintf("has %s scored", plural(int64(staleJobs), "job", "jobs"))
 		}
-		add("%s against criteria %s, not the current %s: re-score it before deploying.", what, strings.Join(sanitizedAll(stale), ", "), current)
+		add("%s against criteria %s, not the current %s: re-score it before deploying.", what, strings.Join(sanitizedAll(stale), ", "), shown)
 	}
 	return reasons
 }
