@@ -37,29 +37,21 @@ type gatePolicy struct {
 // a misspelt key is never a silent pass.
 var policyKeys = []string{"min_score", "max_failed_jobs", "criteria_version_id", "max_age", "now"}
 
-// policyError is a mistake in the policy itself: the gate cannot be
-// evaluated, and the call (or the open) fails.
-type policyError struct{ msg string }
-
-func (e *policyError) Error() string { return e.msg }
-
-func policyErrorf(format string, args ...any) error {
-	return &policyError{msg: fmt.Sprintf(format, args...)}
-}
-
 // parseGatePolicy reads a policy: an object (or map) whose keys are
-// policyKeys. It expects a wholly known value.
+// policyKeys. It expects a wholly known value. An error is a mistake in the
+// policy itself: the gate cannot be evaluated, and the call (or the open)
+// fails.
 func parseGatePolicy(v tftypes.Value) (gatePolicy, error) {
 	var p gatePolicy
 	if v.IsNull() {
-		return p, policyErrorf("the policy is null: pass {} to require a completed batch and nothing more")
+		return p, fmt.Errorf("the policy is null: pass {} to require a completed batch and nothing more")
 	}
 	var attrs map[string]tftypes.Value
 	if !v.Type().Is(tftypes.Object{}) && !v.Type().Is(tftypes.Map{}) {
-		return p, policyErrorf("the policy must be an object such as { min_score = 7 }, not a %s", friendlyType(v.Type()))
+		return p, fmt.Errorf("the policy must be an object such as { min_score = 7 }, not a %s", friendlyType(v.Type()))
 	}
 	if err := v.As(&attrs); err != nil {
-		return p, policyErrorf("the policy cannot be read: %s", err)
+		return p, fmt.Errorf("the policy cannot be read: %s", err)
 	}
 	var unknown []string
 	for k := range attrs {
@@ -69,31 +61,31 @@ func parseGatePolicy(v tftypes.Value) (gatePolicy, error) {
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		return p, policyErrorf("the policy has unknown key %s; the keys are %s", quoteAll(unknown), strings.Join(policyKeys, ", "))
+		return p, fmt.Errorf("the policy has unknown key %s; the keys are %s", quoteAll(unknown), strings.Join(policyKeys, ", "))
 	}
 	for k, val := range attrs {
 		if val.IsNull() {
-			return p, policyErrorf("policy key %s is null: leave it out to not check it, or give it a value", k)
+			return p, fmt.Errorf("policy key %s is null: leave it out to not check it, or give it a value", k)
 		}
 	}
 	if val, ok := attrs["min_score"]; ok {
 		f, ok := numberOf(val)
 		if !ok {
-			return p, policyErrorf("policy key min_score must be a number, not a %s", friendlyType(val.Type()))
+			return p, fmt.Errorf("policy key min_score must be a number, not a %s", friendlyType(val.Type()))
 		}
 		p.minScore = &f
 	}
 	if val, ok := attrs["max_failed_jobs"]; ok {
 		f, ok := numberOf(val)
 		if !ok || f < 0 || f != float64(int64(f)) {
-			return p, policyErrorf("policy key max_failed_jobs must be a whole number, 0 or more")
+			return p, fmt.Errorf("policy key max_failed_jobs must be a whole number, 0 or more")
 		}
 		p.maxFailedJobs = int64(f)
 	}
 	if val, ok := attrs["criteria_version_id"]; ok {
 		s, ok := stringOf(val)
 		if !ok || strings.TrimSpace(s) == "" {
-			return p, policyErrorf("policy key criteria_version_id must be a non-empty string, such as data.nova_criteria_version.current.id")
+			return p, fmt.Errorf("policy key criteria_version_id must be a non-empty string, such as data.nova_criteria_version.current.id")
 		}
 		p.criteriaVersionID = &s
 	}
@@ -101,19 +93,19 @@ func parseGatePolicy(v tftypes.Value) (gatePolicy, error) {
 	now, hasNow := attrs["now"]
 	switch {
 	case hasMaxAge && !hasNow:
-		return p, policyErrorf("policy key max_age needs now (functions cannot read the clock): add now = plantimestamp()")
+		return p, fmt.Errorf("policy key max_age needs now (functions cannot read the clock): add now = plantimestamp()")
 	case hasNow && !hasMaxAge:
-		return p, policyErrorf("policy key now is only used with max_age: add max_age, such as \"24h\", or remove now")
+		return p, fmt.Errorf("policy key now is only used with max_age: add max_age, such as \"24h\", or remove now")
 	case hasMaxAge:
 		s, ok := stringOf(maxAge)
 		d, err := time.ParseDuration(s)
 		if !ok || err != nil || d <= 0 {
-			return p, policyErrorf("policy key max_age must be a positive Go duration such as \"24h\" or \"90m\"")
+			return p, fmt.Errorf("policy key max_age must be a positive Go duration such as \"24h\" or \"90m\"")
 		}
 		s2, ok := stringOf(now)
 		t, err := time.Parse(time.RFC3339, s2)
 		if !ok || err != nil {
-			return p, policyErrorf("policy key now must be an RFC 3339 timestamp, such as plantimestamp() or timestamp()")
+			return p, fmt.Errorf("policy key now must be an RFC 3339 timestamp, such as plantimestamp() or timestamp()")
 		}
 		p.maxAge, p.maxAgeText, p.now = d, s, t
 	}
