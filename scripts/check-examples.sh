@@ -49,9 +49,9 @@ if [[ -n "${tf_minor}" ]] && ((tf_minor < functions_minimum)); then
 fi
 echo "==> ${tf_first_line}"
 
-# calls_functions DIR: whether DIR's .tf files call a provider function.
+# calls_functions DIR: whether DIR's .tf files call a provider function (comments aside).
 calls_functions() {
-  grep -qsE 'provider::[a-z0-9_]+::' "$1"/*.tf
+  cat "$1"/*.tf 2>/dev/null | grep -vE '^[[:space:]]*(#|//)' | grep -qE 'provider::[a-z0-9_]+::'
 }
 
 if [[ -n "${has_functions}" ]]; then
