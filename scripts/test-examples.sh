@@ -4,9 +4,10 @@
 #
 # mock_provider still asks the real provider for its schema and validation, so the local build
 # is found through dev_overrides (no `terraform init`, which needs the registry). The CLI is the
-# one scripts/ensure-terraform.sh finds (TF_ACC_TERRAFORM_PATH may point at tofu). `terraform
-# test` with mocks needs Terraform 1.7 or OpenTofu 1.8: on an older CLI this prints why and
-# skips, without failing.
+# one scripts/ensure-terraform.sh finds (TF_ACC_TERRAFORM_PATH may point at tofu). The module calls
+# provider::nova::gate (Terraform 1.8+) and its tests use mocks (OpenTofu 1.8+): on an older CLI
+# this prints why and skips, without failing. (examples/pipeline-gate-legacy, for Terraform 1.5
+# to 1.7, is planned by the Go tests instead.)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,10 +37,10 @@ fi
 if [[ "${cli}" == "OpenTofu" ]]; then
   host="registry.opentofu.org" need_minor=8
 else
-  host="registry.terraform.io" need_minor=7
+  host="registry.terraform.io" need_minor=8
 fi
 if ((major < 1 || (major == 1 && minor < need_minor))); then
-  echo "SKIP  ${example}: \`test\` with mock_provider needs ${cli} 1.${need_minor} or later; ${tf} is ${banner#* }"
+  echo "SKIP  ${example}: \`test\` of a module that calls provider::nova::gate, with mock_provider, needs ${cli} 1.${need_minor} or later; ${tf} is ${banner#* }"
   exit 0
 fi
 

@@ -1,19 +1,13 @@
 # snippet: gate, vars job_id=job-123 scoring_batch_id=batch-completed min_score=6
-# A deployment gate on a Nova scoring batch: the deployment step (here a terraform_data that
-# stands for it) is only planned once Nova has finished the batch, every scoring job completed,
-# every candidate reached the bar, and every score was computed against the job's current
-# criteria.
-#
-# Every condition holds up on null values (a failed job has no score, a pending batch no
-# completed_at): Terraform 1.11 and older evaluate both sides of && and ||, so
-# `job.status == "completed" && job.score >= 7` fails with "argument must not be null" on a
-# failed job instead of reporting it. Nulls are replaced with coalesce() or compared with ==,
-# which is null-safe, before any arithmetic comparison.
-#
-# Test it offline: `terraform test` (tests/, with the mock defaults in mocks/).
+# A deployment gate on a Nova scoring batch, in one call of the provider's gate function: the
+# deployment step (here a terraform_data that stands for it) is planned only when Nova finished
+# the batch, every job completed, every candidate reached min_score, and every job was scored
+# against the job's current criteria. The function fails closed: a missing or null fact is a
+# reason, never a pass. Needs Terraform 1.8+ or OpenTofu 1.7+; for Terraform 1.5 to 1.7, see
+# examples/pipeline-gate-legacy. Test it offline: `terraform test` (tests/, mocks/).
 
 terraform {
-  required_version = ">= 1.5.0"
+  required_version = ">= 1.8.0"
 
   required_providers {
     nova = {
@@ -29,79 +23,34 @@ data "nova_scoring_batch" "gate" {
   job_id              = var.job_id
   scoring_batch_id    = var.scoring_batch_id
   wait_for_completion = var.wait_for_completion
-  # The gate needs scores, not assessment text: keep candidate personal data out of state.
-  include_assessments = false
-
-  timeouts = {
-    read = var.wait_timeout
-  }
-
-  lifecycle {
-    # A batch that is not finished (read once, or a mock or an API change says so) must never
-    # open the gate.
-    postcondition {
-      condition     = self.finished == true && self.status != "pending"
-      error_message = "Scoring batch ${coalesce(self.id, var.scoring_batch_id)} is not finished (status ${coalesce(self.status, "unknown")}, ${coalesce(self.pending_jobs, "?")} of ${coalesce(self.total_jobs, "?")} jobs pending, created ${coalesce(self.created_at, "at an unknown time")}): do not deploy yet."
-    }
-
-    # Finished, but not every job completed. (An unfinished batch is reported above.)
-    postcondition {
-      condition     = self.finished != true || (self.status == "completed" && coalesce(self.failed_jobs, 1) == 0)
-      error_message = "Scoring batch ${coalesce(self.id, var.scoring_batch_id)} ended ${coalesce(self.status, "without a status")}: ${coalesce(self.failed_jobs, "?")} of ${coalesce(self.total_jobs, "?")} jobs failed; failed applications: ${coalesce(join(", ", [for job in(self.scoring_jobs == null ? [] : self.scoring_jobs) : "${coalesce(job.application_id, "unknown")} (${coalesce(job.error_code, "no error code")})" if job.status == "failed"]), "none listed")}. Fix or re-score those applications, then run again."
-    }
-  }
+  include_assessments = false # the gate needs scores, not candidates' assessment text
+  timeouts            = { read = var.wait_timeout }
 }
 
-# The job's current criteria. When the hiring team changes them, a new version becomes current
-# and scores computed against the old one are stale.
 data "nova_criteria_version" "current" {
   job_id = var.job_id
 }
 
-# The batch's aggregate record (no application id, no per-candidate score), read after the
-# gate's wait: it names the criteria versions the jobs were scored against.
-data "nova_scoring_batch_summary" "record" {
-  job_id           = var.job_id
-  scoring_batch_id = var.scoring_batch_id
-
-  depends_on = [data.nova_scoring_batch.gate]
-
-  lifecycle {
-    # Fresh scores only. A job that names no version cannot be shown fresh: it stops the batch too.
-    postcondition {
-      condition = coalesce(self.unversioned_jobs, 1) == 0 && length(coalesce(self.criteria_version_ids, [])) > 0 && alltrue([
-        for v in coalesce(self.criteria_version_ids, []) : v == data.nova_criteria_version.current.id
-      ])
-      error_message = "Scoring batch ${var.scoring_batch_id} was scored against criteria ${length(coalesce(self.criteria_version_ids, [])) > 0 ? join(", ", self.criteria_version_ids) : "that Nova did not name"}, but the job's current criteria are ${coalesce(data.nova_criteria_version.current.id, "unknown")}: re-score the batch before deploying."
-    }
-  }
-}
-
 locals {
-  scores = data.nova_scoring_batch.gate.scores == null ? {} : data.nova_scoring_batch.gate.scores
-
-  # A missing score counts as below the bar: coalesce() turns null into 0 before the comparison.
-  low_scores = {
-    for application, score in local.scores : application => score
-    if coalesce(score, 0) < var.min_score
-  }
+  gate = provider::nova::gate(data.nova_scoring_batch.gate, {
+    min_score           = var.min_score
+    criteria_version_id = data.nova_criteria_version.current.id
+  })
 }
 
 # Stands for the deployment step (promote, notify, publish): replace it with your own.
 resource "terraform_data" "deploy" {
   input = {
-    scoring_batch_id = data.nova_scoring_batch.gate.id
-    completed_at     = data.nova_scoring_batch.gate.completed_at
-    trace_id         = data.nova_scoring_batch.gate.trace_id
-    scores           = local.scores
-    # Also orders the step after the freshness check.
-    criteria_version_ids = data.nova_scoring_batch_summary.record.criteria_version_ids
+    scoring_batch_id    = data.nova_scoring_batch.gate.id
+    trace_id            = data.nova_scoring_batch.gate.trace_id
+    scores              = data.nova_scoring_batch.gate.scores
+    criteria_version_id = data.nova_criteria_version.current.id
   }
 
   lifecycle {
     precondition {
-      condition     = length(local.scores) > 0 && length(local.low_scores) == 0
-      error_message = "Not deploying: every candidate needs a score of at least ${var.min_score}; below it: ${length(local.low_scores) > 0 ? jsonencode(local.low_scores) : "none, but the batch has no scores"}."
+      condition     = local.gate.passed
+      error_message = "Not deploying: ${join(" ", local.gate.reasons)}"
     }
   }
 }

@@ -5,7 +5,7 @@ output "status" {
 
 output "scores" {
   description = "application_id -> score of every scored candidate."
-  value       = local.scores
+  value       = data.nova_scoring_batch.gate.scores
 }
 
 output "trace_id" {
@@ -16,4 +16,9 @@ output "trace_id" {
 output "criteria_version_id" {
   description = "The job's current criteria version, which every score was computed against."
   value       = data.nova_criteria_version.current.id
+}
+
+output "gate" {
+  description = "The gate's decision: { passed, reasons }."
+  value       = local.gate
 }

@@ -132,7 +132,7 @@ func (s *Server) buildJob(b *batch, js JobSpec) (*job, error) {
 	} else if s.data.findJob(appKey{b.env, b.tenant, b.jobID, j.appID}, j.id) != nil {
 		return nil, fmt.Errorf("scoring job %q already exists", j.id)
 	}
-	if j.criteriaVersionID == "" {
+	if j.criteriaVersionID == "" && !js.NoCriteriaVersion {
 		j.criteriaVersionID = s.criteriaVersionID
 	}
 	if j.score == 0 {

@@ -33,9 +33,12 @@ type BatchSpec struct {
 // When both AfterPolls and After are set the job becomes terminal when either
 // is reached; when both are zero it is terminal from the start.
 type JobSpec struct {
-	ApplicationID     string      `json:"applicationId"`
-	ID                string      `json:"id"`                // default: generated
-	CriteriaVersionID string      `json:"criteriaVersionId"` // default: one id fixed per server
+	ApplicationID     string `json:"applicationId"`
+	ID                string `json:"id"`                // default: generated
+	CriteriaVersionID string `json:"criteriaVersionId"` // default: one id fixed per server
+	// NoCriteriaVersion sends the job with an empty criteriaVersionId, as a
+	// server that names none might.
+	NoCriteriaVersion bool        `json:"noCriteriaVersion"`
 	IsRescore         bool        `json:"isRescore"`
 	Fail              bool        `json:"fail"`         // terminal outcome is failed instead of completed
 	Score             float64     `json:"score"`        // 0: deterministic 1..10 from the application id

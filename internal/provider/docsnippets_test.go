@@ -53,7 +53,7 @@ var snippetSources = []string{"README.md", "CONTRIBUTING.md", "templates", "exam
 // perFileExampleDirs hold tfplugindocs examples: each file is rendered into the
 // docs on its own, so each is planned on its own. Every other directory of .tf
 // files under examples/ is a module and is planned as one.
-var perFileExampleDirs = []string{"examples/data-sources", "examples/ephemeral-resources", "examples/resources", "examples/provider"}
+var perFileExampleDirs = []string{"examples/data-sources", "examples/ephemeral-resources", "examples/functions", "examples/resources", "examples/provider"}
 
 type snippet struct {
 	where string            // file:line, for messages
@@ -288,6 +288,9 @@ func TestDocSnippets(t *testing.T) {
 			if anyContains(files, `ephemeral "`) {
 				skipWithoutEphemeral(t)
 			}
+			if callsFunction(files) {
+				skipWithoutFunctions(t)
+			}
 			plan := func(variant string) (string, error) {
 				return planSnippet(t, s, files, seedJSON, variant)
 			}
@@ -321,8 +324,8 @@ func TestDocSnippets(t *testing.T) {
 }
 
 // gateStop is how a gate stops a plan: a custom condition, or the ephemeral
-// resources' require_completed.
-var gateStop = regexp.MustCompile(`(?i)(post|pre)condition failed|not completed`)
+// resources' require or require_completed.
+var gateStop = regexp.MustCompile(`(?i)(post|pre)condition failed|did not pass the gate`)
 
 // evaluationError names the Terraform error a condition hits when it was
 // written for the happy path only (a null score, a min() of nothing).
@@ -333,6 +336,19 @@ func evaluationError(out string) string {
 		}
 	}
 	return ""
+}
+
+// callsFunction says whether a snippet calls a provider function, which
+// Terraform before 1.8 cannot parse; a comment that names one does not.
+func callsFunction(files map[string]string) bool {
+	for _, b := range files {
+		for line := range strings.Lines(b) {
+			if t := strings.TrimSpace(line); !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "//") && strings.Contains(t, "provider::") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func anyContains(files map[string]string, s string) bool {

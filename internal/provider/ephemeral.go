@@ -2,9 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -12,7 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // novaEphemeral offers a data source's read as an ephemeral resource:
@@ -22,25 +23,13 @@ import (
 type novaEphemeral[T any] struct {
 	source      *novaDataSource[T]
 	description string
-	// gate says whether a result is completed and, when it is not, which
-	// applications failed: what require_completed reports.
-	gate func(T) gateFacts
+	// gate gives the facts of a result that the gate evaluates, from the
+	// read value or the ephemeral result built from it.
+	gate func(v T, result tftypes.Value) gateBatch
+	// policy says whether the resource takes a gate policy (require), not
+	// only require_completed.
+	policy bool
 }
-
-// gateFacts are what require_completed needs beyond the read's summary.
-// They hold ids and codes only: the diagnostic goes to the run's output and
-// CI logs, where candidate scores and assessments do not belong.
-type gateFacts struct {
-	completed bool
-	failed    []failedApplication
-}
-
-type failedApplication struct {
-	applicationID, errorCode string
-}
-
-// maxListedFailures bounds the diagnostic of a large failed batch.
-const maxListedFailures = 20
 
 var (
 	_ ephemeral.EphemeralResourceWithConfigure      = (*novaEphemeral[any])(nil)
@@ -75,11 +64,28 @@ func (e *novaEphemeral[T]) Schema(ctx context.Context, _ ephemeral.SchemaRequest
 	if _, dup := s.Attributes["require_completed"]; dup {
 		panic("attribute require_completed defined twice")
 	}
+	sameAs := "The same gate as `provider::nova::gate` with an empty policy. "
+	if e.policy {
+		sameAs = "The same gate as `provider::nova::gate` with an empty policy: `require = {}`. "
+	}
 	s.Attributes["require_completed"] = schema.BoolAttribute{
 		Optional: true,
 		MarkdownDescription: "Whether opening fails unless the status is `completed` once the read (and the wait, with `wait_for_completion`) is done. Default `false`. " +
-			"The error names the " + e.source.kind + ", the tenant, the status (and a batch's counts), and how many jobs failed with each error code, " +
-			"and says where to find which ones; it appears in the run's output (and Terraform's log) only, never in a plan or in state, and names no application or scoring job and no score.",
+			sameAs +
+			"The error names the " + e.source.kind + "'s tenant, status and counts, its failed jobs by error code with counts, and where to find which candidates failed; " +
+			"it appears in the run's output only, never in a plan or in state, and never names an application id, a scoring job id or a score.",
+	}
+	if e.policy {
+		if _, dup := s.Attributes["require"]; dup {
+			panic("attribute require defined twice")
+		}
+		s.Attributes["require"] = schema.DynamicAttribute{
+			Optional: true,
+			MarkdownDescription: "A gate policy, the same object `provider::nova::gate` takes: opening fails unless the " + e.source.kind + " passes it, " +
+				"with the same reasons the function gives. Keys, all optional: `min_score`, `max_failed_jobs` (default `0`), `criteria_version_id`, " +
+				"`max_age` with `now`; an unknown key is an error. `require = {}` is `require_completed = true`; null is the same as leaving it out. " +
+				"Here every candidate's exact score is checked without being kept anywhere.",
+		}
 	}
 	resp.Schema = s
 }
@@ -89,6 +95,54 @@ func (e *novaEphemeral[T]) ValidateConfig(ctx context.Context, req ephemeral.Val
 	var ds datasource.ValidateConfigResponse
 	e.source.ValidateConfig(ctx, datasource.ValidateConfigRequest{Config: req.Config}, &ds)
 	resp.Diagnostics.Append(ds.Diagnostics...)
+	if !e.policy {
+		return
+	}
+	// A mistake in the policy is reported before anything is read.
+	if _, err := e.requiredPolicy(ctx, req.Config, false); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("require"), "Invalid gate policy", err.Error()+".")
+	}
+}
+
+// requiredPolicy is the gate the configuration asks for: require, or
+// require = {} for require_completed = true; nil for none. A policy not yet
+// known is nil while validating, and an error when opening, where a gate
+// that cannot be read must not be skipped.
+func (e *novaEphemeral[T]) requiredPolicy(ctx context.Context, config tfsdk.Config, opening bool) (*gatePolicy, error) {
+	var requireCompleted types.Bool
+	if d := config.GetAttribute(ctx, path.Root("require_completed"), &requireCompleted); d.HasError() {
+		return nil, fmt.Errorf("reading require_completed: %s", d[0].Detail())
+	}
+	if e.policy {
+		var require types.Dynamic
+		if d := config.GetAttribute(ctx, path.Root("require"), &require); d.HasError() {
+			return nil, fmt.Errorf("reading require: %s", d[0].Detail())
+		}
+		if !require.IsNull() && !require.IsUnderlyingValueNull() {
+			var v tftypes.Value
+			var err error
+			if !require.IsUnknown() && !require.IsUnderlyingValueUnknown() {
+				if v, err = dynamicTerraformValue(ctx, require); err != nil {
+					return nil, err
+				}
+			}
+			if require.IsUnknown() || require.IsUnderlyingValueUnknown() || !v.IsFullyKnown() {
+				if opening {
+					return nil, errors.New("require is not known when the resource is opened")
+				}
+				return nil, nil
+			}
+			p, err := parseGatePolicy(v)
+			if err != nil {
+				return nil, err
+			}
+			return &p, nil
+		}
+	}
+	if requireCompleted.ValueBool() {
+		return &gatePolicy{}, nil
+	}
+	return nil, nil
 }
 
 func (e *novaEphemeral[T]) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
@@ -96,54 +150,41 @@ func (e *novaEphemeral[T]) Configure(_ context.Context, req ephemeral.ConfigureR
 }
 
 func (e *novaEphemeral[T]) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var requireCompleted types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("require_completed"), &requireCompleted)...)
-	if resp.Diagnostics.HasError() {
+	policy, err := e.requiredPolicy(ctx, req.Config, true)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("require"), "Invalid gate policy", err.Error()+".")
 		return
 	}
 	r, ok := e.source.read(ctx, req.Config, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if requireCompleted.ValueBool() {
-		if facts := e.gate(r.value); !facts.completed {
-			resp.Diagnostics.Append(notCompletedDiagnostic(r.target, r.readResult, facts.failed))
+	if policy != nil {
+		b := e.gate(r.value, r.raw)
+		if reasons := evaluateGate(b, *policy); len(reasons) > 0 {
+			resp.Diagnostics.Append(gateFailedDiagnostic(r.target, r.readResult, b, reasons))
 			return
 		}
 	}
 	resp.Result.Raw = r.raw
 }
 
-// notCompletedDiagnostic is require_completed's error: what was read, where,
-// in what state, how many jobs failed with which error code, and where to
-// find which ones. It names no application or scoring job: the run's output
-// and Terraform's log, where it lands, are read by people who may not see
-// candidates' data.
-func notCompletedDiagnostic(t target, r readResult, failed []failedApplication) diag.Diagnostic {
-	var b strings.Builder
-	fmt.Fprintf(&b, "require_completed is true, but %s is not completed: %s.", t.where(), r.summary)
-	switch {
-	case len(failed) > 0:
-		byCode := map[string]int{}
-		for _, f := range failed {
-			byCode[orNone(f.errorCode)]++
-		}
-		codes := slices.Sorted(maps.Keys(byCode))
-		fmt.Fprintf(&b, "\n\nFailed jobs by Nova error code:")
-		for i, code := range codes {
-			if i == maxListedFailures {
-				fmt.Fprintf(&b, "\n  ... and %d more codes", len(codes)-maxListedFailures)
-				break
-			}
-			fmt.Fprintf(&b, "\n  %s: %d", code, byCode[code])
-		}
-		b.WriteString("\n\nWhich applications failed is not shown here, so that this output names no candidate. " +
-			"Look them up in the Nova Embed Portal, or read the " + t.kind + " with the data source nova_" + strings.ReplaceAll(t.kind, " ", "_") +
-			" in a workspace allowed to hold candidate data; fix or resubmit them, and run again.")
-	case r.finished:
-		b.WriteString("\n\nNova did not say which jobs failed; look the " + t.kind + " up in the Nova Embed Portal.")
-	default:
-		b.WriteString("\n\nIt has not finished: set wait_for_completion = true to wait for it, or raise timeouts.read if a wait ran out.")
+// gateFailedDiagnostic is the error of require and require_completed: the
+// gate's reasons, the tenant, and where to find which candidates failed.
+// It names no application id, scoring job id or score: the run's output
+// goes to CI logs, which are no place for candidate data.
+func gateFailedDiagnostic(t target, r readResult, b gateBatch, reasons []string) diag.Diagnostic {
+	var s strings.Builder
+	fmt.Fprintf(&s, "The %s in tenant %q (%s) did not pass the gate (%s).\n", t.kind, t.tenant, t.environment, r.summary)
+	for _, reason := range reasons {
+		fmt.Fprintf(&s, "\n  - %s", reason)
 	}
-	return diag.NewErrorDiagnostic("Nova "+t.kind+" not completed", b.String())
+	switch {
+	case b.failedJobs != nil && *b.failedJobs > 0:
+		s.WriteString("\n\nWhich candidates failed is not shown here, to keep candidate data out of run output: look the " + t.kind +
+			" up in the Nova Embed Portal, or read it with the nova_scoring_batch data source in a workspace allowed to hold candidate data. Fix or resubmit them, and run again.")
+	case !r.finished:
+		s.WriteString("\n\nIt has not finished: set wait_for_completion = true to wait for it, or raise timeouts.read if a wait ran out.")
+	}
+	return diag.NewErrorDiagnostic("Nova "+t.kind+" did not pass the gate", s.String())
 }

@@ -234,7 +234,8 @@ func TestCLIEphemeralGateKeepsCandidateDataOutOfPlanAndState(t *testing.T) {
 }
 
 // A failed batch stops the plan with the provider's message, which counts
-// the failed jobs by code and names no application, score or assessment.
+// the failed jobs by error code but names no candidate and carries no score
+// or assessment.
 func TestCLIEphemeralGateStopsOnFailedBatch(t *testing.T) {
 	skipWithoutEphemeral(t)
 	s, url := fakeNova(t)
@@ -253,15 +254,16 @@ func TestCLIEphemeralGateStopsOnFailedBatch(t *testing.T) {
 	}
 	flat := strings.Join(strings.Fields(string(out)), " ")
 	for _, want := range []string{
-		"Error: Nova scoring batch not completed",
-		`scoring batch "batch-bad" of job "job-123" in tenant "acme-corp" (sandbox) is not completed: status failed, 1 completed, 1 failed, 0 pending of 2 jobs`,
-		"RESUME_FETCH_FAILED: 1",
+		"Error: Nova scoring batch did not pass the gate",
+		`The scoring batch in tenant "acme-corp" (sandbox) did not pass the gate (status failed, 1 completed, 1 failed, 0 pending of 2 jobs).`,
+		"Scoring batch batch-bad has 1 failed job, more than the 0 allowed (by error code: RESUME_FETCH_FAILED: 1).",
+		"Nova Embed Portal",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the plan's output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, secret := range []string{verdict, "9.125", "Message-T4", "cand-ok-1", "cand-bad-2"} {
+	for _, secret := range []string{verdict, "9.125", "Message-T4", "cand-ok-1", "cand-bad-2", "sj-"} {
 		if strings.Contains(flat, secret) {
 			t.Errorf("the failure message reveals %q:\n%s", secret, out)
 		}

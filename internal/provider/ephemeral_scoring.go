@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
@@ -13,16 +14,11 @@ func newScoringBatchEphemeral() ephemeral.EphemeralResource {
 		source: dataSourceOf[*nova.BatchResult](newScoringBatchDataSource),
 		description: "Reads a Nova scoring batch like the `nova_scoring_batch` data source, optionally waiting until it finishes, " +
 			"but keeps the result out of plans and state: a gate that leaves no candidate data behind. " +
-			"With `require_completed = true` the provider stops the run unless the batch completed. Needs Terraform 1.10 or later, or OpenTofu 1.12 or later.",
-		gate: func(r *nova.BatchResult) gateFacts {
-			facts := gateFacts{completed: r.Batch.Status == nova.StatusCompleted}
-			for i := range r.ScoringJobs {
-				if j := &r.ScoringJobs[i]; j.Status == nova.StatusFailed {
-					facts.failed = append(facts.failed, failedApplication{apiText(j.ApplicationID), apiText(j.ErrorCode)})
-				}
-			}
-			return facts
-		},
+			"With `require` (a gate policy, as `provider::nova::gate` takes) or `require_completed = true` the provider stops the run unless the batch passes. Needs Terraform 1.10 or later, or OpenTofu 1.12 or later.",
+		// The gate reads the batch as the function reads the data source:
+		// from the same attributes, through the same code.
+		gate:   func(_ *nova.BatchResult, result tftypes.Value) gateBatch { return gateBatchFromValue(result) },
+		policy: true,
 	}
 }
 
@@ -36,13 +32,9 @@ func newScoringJobEphemeral() ephemeral.EphemeralResource {
 		description: "Reads one Nova scoring job like the `nova_scoring_job` data source, optionally waiting until it finishes, " +
 			"but keeps the result out of plans and state. With `require_completed = true` the provider stops the run unless the job completed. " +
 			"Needs Terraform 1.10 or later, or OpenTofu 1.12 or later.",
-		gate: func(r *nova.ScoringJobResult) gateFacts {
-			j := r.ScoringJob
-			facts := gateFacts{completed: j.Status == nova.StatusCompleted}
-			if j.Status == nova.StatusFailed {
-				facts.failed = []failedApplication{{apiText(j.ApplicationID), apiText(j.ErrorCode)}}
-			}
-			return facts
-		},
+		// One candidate's job takes no policy: a score bar on one person is
+		// decided over the whole batch. require_completed is the gate with
+		// an empty policy, on the job as a batch of one.
+		gate: func(r *nova.ScoringJobResult, _ tftypes.Value) gateBatch { return gateJob(r.ScoringJob) },
 	}
 }

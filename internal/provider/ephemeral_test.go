@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/dweet/terraform-provider-nova/internal/nova"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
@@ -155,8 +157,7 @@ func TestAccEphemeralBatchWithoutAssessments(t *testing.T) {
 }
 
 // require_completed fails the open on a failed batch, naming the batch,
-// tenant, status, counts and the failed jobs by error code, and where to
-// find which ones.
+// tenant, status, counts and the failed jobs by code, but no candidate.
 func TestAccEphemeralBatchRequireCompletedFails(t *testing.T) {
 	t.Parallel()
 	s, url := fakeNova(t)
@@ -167,9 +168,39 @@ func TestAccEphemeralBatchRequireCompletedFails(t *testing.T) {
 	}})
 	ephemeralTest(t, resource.TestStep{
 		Config: ephemeralConfig(url, "nova_scoring_batch", batchArgs(id, "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),
-		ExpectError: regexp.MustCompile(`(?s)Nova scoring batch not completed.*require_completed\s+is\s+true,\s+but\s+scoring\s+batch\s+"batch-bad"\s+of\s+job\s+"job-123"\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+is\s+not\s+completed:\s+status\s+failed,\s+1\s+completed,\s+2\s+failed,\s+0\s+pending\s+of\s+3\s+jobs.*` +
-			`RESUME_ENCRYPTED:\s+1\s+RESUME_FETCH_FAILED:\s+1.*Nova\s+Embed\s+Portal.*nova_scoring_batch`),
+		ExpectError: regexp.MustCompile(`(?s)Nova scoring batch did not pass the gate.*The\s+scoring\s+batch\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+did\s+not\s+pass\s+the\s+gate\s+\(status\s+failed,\s+1\s+completed,\s+2\s+failed,\s+0\s+pending\s+of\s+3\s+jobs\).*` +
+			`Scoring\s+batch\s+batch-bad\s+has\s+2\s+failed\s+jobs,\s+more\s+than\s+the\s+0\s+allowed\s+\(by\s+error\s+code:\s+RESUME_ENCRYPTED:\s+1,\s+RESUME_FETCH_FAILED:\s+1\)`),
 	})
+}
+
+// require takes the gate's policy and stops the open with the gate's
+// reasons (TestGateDecisions shows they name no candidate); a misspelt key
+// is an error.
+func TestAccEphemeralBatchRequirePolicy(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	current := s.DefaultCriteriaVersionID()
+	good := seed(t, s, novafake.BatchSpec{ID: "batch-good", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 7.5}}})
+	low := seed(t, s, novafake.BatchSpec{ID: "batch-low", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 4.25}}})
+	policy := fmt.Sprintf("require = { min_score = 7, criteria_version_id = %q }", current)
+	ephemeralTest(t,
+		resource.TestStep{
+			Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(low, policy)...),
+			ExpectError: regexp.MustCompile(`(?s)Nova scoring batch did not pass the gate.*Scoring\s+batch\s+batch-low\s+has\s+1\s+of\s+2\s+scored\s+applications\s+below\s+the\s+minimum\s+score\s+7\.`),
+		},
+		resource.TestStep{
+			Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(good, `require = { criteria_version_id = "cv-retired" }`)...),
+			ExpectError: regexp.MustCompile(`Scoring\s+batch\s+batch-good\s+has\s+2\s+jobs\s+scored\s+against\s+criteria\s+` + regexp.QuoteMeta(current) + `,\s+not\s+the\s+current\s+cv-retired`),
+		},
+		resource.TestStep{
+			Config:      ephemeralConfig(url, "nova_scoring_batch", batchArgs(good, "require = { min_scor = 7 }")...),
+			ExpectError: regexp.MustCompile(`Invalid gate policy(?s:.*)unknown\s+key\s+"min_scor"`),
+		},
+		resource.TestStep{
+			Config:            ephemeralConfig(url, "nova_scoring_batch", batchArgs(good, policy)...),
+			ConfigStateChecks: []statecheck.StateCheck{echoed("status", knownvalue.StringExact("completed"))},
+		},
+	)
 }
 
 // Without a wait, require_completed refuses a batch that is still scoring.
@@ -216,8 +247,8 @@ func TestAccEphemeralScoringJob(t *testing.T) {
 	ephemeralTest(t,
 		resource.TestStep{
 			Config: ephemeralConfig(url, "nova_scoring_job", job("app-002", "sj-002", "require_completed = true")...),
-			ExpectError: regexp.MustCompile(`(?s)Nova scoring job not completed.*a\s+scoring\s+job\s+of\s+job\s+"job-123".*status\s+failed.*` +
-				`RESUME_ENCRYPTED:\s+1`),
+			ExpectError: regexp.MustCompile(`(?s)Nova scoring job did not pass the gate.*The\s+scoring\s+job\s+in\s+tenant\s+"acme-corp"\s+\(sandbox\)\s+did\s+not\s+pass\s+the\s+gate\s+\(status\s+failed\).*` +
+				`The\s+scoring\s+job\s+has\s+1\s+failed\s+job,\s+more\s+than\s+the\s+0\s+allowed\s+\(by\s+error\s+code:\s+RESUME_ENCRYPTED:\s+1\)`),
 		},
 		resource.TestStep{
 			Config: ephemeralConfig(url, "nova_scoring_job", job("app-001", "sj-001", "wait_for_completion = true", `poll_interval = "1s"`, "require_completed = true")...),
@@ -275,24 +306,28 @@ func TestEphemeralUnsupported(t *testing.T) {
 	}
 }
 
-// A failed batch is reported by error code, bounded, and names no
-// application.
-func TestNotCompletedDiagnosticCountsByCode(t *testing.T) {
-	var failed []failedApplication
-	for i := range 3 * maxListedFailures {
-		failed = append(failed, failedApplication{fmt.Sprintf("app-%03d", i), fmt.Sprintf("CODE_%02d", i%(maxListedFailures+5))})
+// A large failed batch is reported by error code with counts: the
+// diagnostic stays short and names no candidate.
+func TestGateFailedDiagnosticCountsByCode(t *testing.T) {
+	jobs := make([]map[string]any, 0, 205)
+	for i := range 205 {
+		code := "RESUME_FETCH_FAILED"
+		if i == 0 {
+			code = ""
+		}
+		jobs = append(jobs, map[string]any{"id": fmt.Sprintf("sj-%03d", i), "application_id": fmt.Sprintf("app-%03d", i), "status": "failed", "error_code": code})
 	}
-	failed[0].errorCode = ""
+	b := gateBatchFromValue(gateTestBatch(t, map[string]any{"status": "failed", "failed_jobs": 205, "scoring_jobs": jobs}))
 	tg := target{kind: "scoring batch", description: `scoring batch "b" of job "j"`, tenant: "t", environment: "sandbox"}
-	d := notCompletedDiagnostic(tg, readResult{finished: true, summary: "status failed"}, failed)
+	d := gateFailedDiagnostic(tg, readResult{finished: true, summary: "status failed"}, b, evaluateGate(b, gatePolicy{}))
 	detail := d.Detail()
-	for _, want := range []string{"(none): 1", "CODE_01: 3", "... and 6 more codes", `in tenant "t" (sandbox)`, "Nova Embed Portal", "nova_scoring_batch"} {
+	for _, want := range []string{"has 205 failed jobs, more than the 0 allowed (by error code: (none): 1, RESUME_FETCH_FAILED: 204)", `in tenant "t" (sandbox)`, "Nova Embed Portal", "nova_scoring_batch data source"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail lacks %q:\n%s", want, detail)
 		}
 	}
-	if strings.Contains(detail, "app-") {
-		t.Errorf("the diagnostic names an application:\n%s", detail)
+	if strings.Contains(detail, "app-") || strings.Contains(detail, "sj-") || len(detail) > 1000 {
+		t.Errorf("names a candidate or grows with the batch:\n%s", detail)
 	}
 }
 
@@ -316,5 +351,42 @@ func TestEphemeralValidateConfigWarnsLikeDataSource(t *testing.T) {
 	e.ValidateConfig(t.Context(), ephemeral.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, vals)}}, &resp)
 	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary() != "poll_interval without wait_for_completion" {
 		t.Errorf("diagnostics: %v", resp.Diagnostics)
+	}
+}
+
+// An open never skips a gate it cannot read: a require not known when the
+// resource is opened is an error (while validating it is not checked yet),
+// and require_completed is the empty policy.
+func TestEphemeralRequiredPolicy(t *testing.T) {
+	e, ok := newScoringBatchEphemeral().(*novaEphemeral[*nova.BatchResult])
+	if !ok {
+		t.Fatal("not a *novaEphemeral")
+	}
+	s := ephemeralSchemaOf(t, e)
+	typ, ok := s.Type().TerraformType(t.Context()).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
+	config := func(set map[string]tftypes.Value) tfsdk.Config {
+		vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+		for name, at := range typ.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+		maps.Copy(vals, set)
+		return tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, vals)}
+	}
+	unknown := config(map[string]tftypes.Value{"require": tftypes.NewValue(tftypes.DynamicPseudoType, tftypes.UnknownValue)})
+	if p, err := e.requiredPolicy(t.Context(), unknown, true); err == nil {
+		t.Errorf("opening with an unknown require: policy %+v, no error", p)
+	}
+	if p, err := e.requiredPolicy(t.Context(), unknown, false); err != nil || p != nil {
+		t.Errorf("validating with an unknown require: policy %+v, error %v", p, err)
+	}
+	completed := config(map[string]tftypes.Value{"require_completed": tftypes.NewValue(tftypes.Bool, true)})
+	if p, err := e.requiredPolicy(t.Context(), completed, true); err != nil || p == nil || *p != (gatePolicy{}) {
+		t.Errorf("require_completed = true: policy %+v, error %v", p, err)
+	}
+	if p, err := e.requiredPolicy(t.Context(), config(nil), true); err != nil || p != nil {
+		t.Errorf("no gate asked for: policy %+v, error %v", p, err)
 	}
 }

@@ -20,17 +20,22 @@ import (
 // proves its conditions on real, null-bearing provider values on every CLI,
 // including those too old for `terraform test`.
 
-const pipelineGateDir = "../../examples/pipeline-gate"
+const (
+	pipelineGateDir = "../../examples/pipeline-gate"
+	// pipelineGateLegacyDir is the hand-written gate for Terraform 1.5 to
+	// 1.7, which cannot call provider::nova::gate.
+	pipelineGateLegacyDir = "../../examples/pipeline-gate-legacy"
+)
 
-// pipelineGateWorkspace copies the example module (with its tests and mocks)
-// into a temporary directory and returns it with the environment that runs
-// the CLI on the built provider through dev_overrides.
-func pipelineGateWorkspace(t *testing.T, env ...string) (tf, dir string, environ []string) {
+// pipelineGateWorkspace copies an example module (with its tests and
+// mocks) into a temporary directory and returns it with the environment
+// that runs the CLI on the built provider through dev_overrides.
+func pipelineGateWorkspace(t *testing.T, example string, env ...string) (tf, dir string, environ []string) {
 	t.Helper()
 	tf = terraformBinary(t)
 	root := t.TempDir()
-	dir = filepath.Join(root, "pipeline-gate")
-	if err := os.CopyFS(dir, os.DirFS(pipelineGateDir)); err != nil {
+	dir = filepath.Join(root, filepath.Base(example))
+	if err := os.CopyFS(dir, os.DirFS(example)); err != nil {
 		t.Fatal(err)
 	}
 	// Leftovers from running the CLI in the example directory by hand.
@@ -56,9 +61,9 @@ func runIn(t *testing.T, tf, dir string, env []string, args ...string) (string, 
 // Terraform reads tests/*.tftest.hcl (mocks from mocks/), OpenTofu the
 // generated tests/*.tofutest.hcl (mocks inline).
 func TestExamplePipelineGateMockedTests(t *testing.T) {
-	skipBelowTerraform(t, "1.7.0", "terraform test with mock_provider")
+	skipBelowTerraform(t, functionsMinTerraform, "terraform test of a module that calls provider::nova::gate")
 	skipBelowOpenTofu(t, "1.8.0", "tofu test with mock_provider")
-	tf, dir, env := pipelineGateWorkspace(t)
+	tf, dir, env := pipelineGateWorkspace(t, pipelineGateDir)
 
 	// The number of runs the file declares: each must be reported as passed.
 	var runs int
@@ -87,9 +92,9 @@ func TestExamplePipelineGateMockedTests(t *testing.T) {
 	}
 }
 
-// The example gates real provider values the way its mocks say it does, on
-// every supported CLI: a failed job has no score and no completed_at, and
-// the gate reports it instead of failing on a null.
+// The examples gate real provider values the way their mocks say they do,
+// each on every CLI it supports: a failed job has no score and no
+// completed_at, and the gate reports it instead of failing on a null.
 func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
 	s, url := fakeNova(t)
 	completed := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
@@ -110,55 +115,88 @@ func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
 	}})
 	// The jobs above were scored against the server's default criteria
 	// version: make it the job's current one, and score one batch against
-	// an older version.
+	// an older version and one with a job that names none.
 	if _, err := s.AddCriteriaVersion(novafake.CriteriaVersionSpec{Tenant: testTenant, JobID: testJob, ID: s.DefaultCriteriaVersionID()}); err != nil {
 		t.Fatal(err)
 	}
+	current := regexp.QuoteMeta(s.DefaultCriteriaVersionID())
 	stale := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
 		{ApplicationID: "app-001", Score: 9, CriteriaVersionID: "cv-before"},
 		{ApplicationID: "app-002", Score: 8},
 	}})
-	tf, dir, env := pipelineGateWorkspace(t,
-		"NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
+	// The freshness check this project once shipped passed this batch: one
+	// job names the current version, four name none.
+	unversioned := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 9},
+		{ApplicationID: "app-002", Score: 8, NoCriteriaVersion: true},
+		{ApplicationID: "app-003", Score: 8, NoCriteriaVersion: true},
+		{ApplicationID: "app-004", Score: 8, NoCriteriaVersion: true},
+		{ApplicationID: "app-005", Score: 8, NoCriteriaVersion: true},
+	}})
 
-	for _, tc := range []struct {
+	type gateCase struct {
 		name, batch string
 		args        []string
 		wantErr     string // a regexp; empty: the plan succeeds
+	}
+	for _, example := range []struct {
+		dir   string
+		skip  func(t *testing.T)
+		cases []gateCase
 	}{
-		{"completed", completed, nil, ""},
-		// Read once: the batch, its completed_at and one job's score are null.
-		{"pending", pending, []string{"-var", "wait_for_completion=false"}, `Resource postcondition failed(?s:.*)Scoring\s+batch\s+` + pending +
-			`\s+is\s+not\s+finished\s+\(status\s+pending,\s+1\s+of\s+2\s+jobs\s+pending,\s+created\s+\d{4}-`},
-		{"partially failed", partiallyFailed, nil, `Resource postcondition failed(?s:.*)Scoring batch\s+` + partiallyFailed +
-			`\s+ended\s+failed:\s+1\s+of\s+2\s+jobs\s+failed;\s+failed\s+applications:\s+app-002\s+\(RESUME_FETCH_FAILED\)`},
-		{"stale criteria", stale, nil, `Resource postcondition failed(?s:.*)Scoring\s+batch\s+` + stale + `\s+was\s+scored\s+against\s+criteria\s+[^:]*cv-before[^:]*,\s+but\s+the\s+job's\s+current\s+criteria\s+are\s+` + regexp.QuoteMeta(s.DefaultCriteriaVersionID())},
-		{"low score", lowScore, nil, `Resource precondition failed(?s:.*)Not\s+deploying:\s+every\s+candidate\s+needs\s+a\s+score\s+of\s+at\s+least\s+7;\s+below\s+it:\s+\{"app-002":4\}`},
+		{pipelineGateDir, skipWithoutFunctions, []gateCase{
+			{"completed", completed, nil, ""},
+			{"pending", pending, []string{"-var", "wait_for_completion=false"}, `Resource precondition failed(?s:.*)Not\s+deploying:\s+Scoring\s+batch\s+` + pending +
+				`\s+is\s+not\s+finished\s+\(status\s+pending,\s+1\s+of\s+2\s+jobs\s+pending\)`},
+			{"partially failed", partiallyFailed, nil, `Resource precondition failed(?s:.*)Not\s+deploying:\s+Scoring\s+batch\s+` + partiallyFailed +
+				`\s+has\s+1\s+failed\s+job,\s+more\s+than\s+the\s+0\s+allowed\s+\(by\s+error\s+code:\s+RESUME_FETCH_FAILED:\s+1\)`},
+			{"stale criteria", stale, nil, `Resource precondition failed(?s:.*)Scoring\s+batch\s+` + stale + `\s+has\s+1\s+job\s+scored\s+against\s+criteria\s+cv-before,\s+not\s+the\s+current\s+` + current},
+			{"unversioned criteria", unversioned, nil, `Resource precondition failed(?s:.*)Scoring\s+batch\s+` + unversioned + `\s+has\s+4\s+jobs\s+naming\s+no\s+criteria\s+version`},
+			{"low score", lowScore, nil, `Resource precondition failed(?s:.*)Scoring\s+batch\s+` + lowScore + `\s+has\s+1\s+of\s+2\s+scored\s+applications\s+below\s+the\s+minimum\s+score\s+7\.`},
+		}},
+		{pipelineGateLegacyDir, func(*testing.T) {}, []gateCase{
+			{"completed", completed, nil, ""},
+			// Read once: the batch, its completed_at and one job's score are null.
+			{"pending", pending, []string{"-var", "wait_for_completion=false"}, `Resource postcondition failed(?s:.*)Scoring\s+batch\s+` + pending +
+				`\s+is\s+not\s+finished\s+\(status\s+pending,\s+1\s+of\s+2\s+jobs\s+pending,\s+created\s+\d{4}-`},
+			{"partially failed", partiallyFailed, nil, `Resource postcondition failed(?s:.*)Scoring batch\s+` + partiallyFailed +
+				`\s+ended\s+failed:\s+1\s+of\s+2\s+jobs\s+failed;\s+failed\s+applications:\s+app-002\s+\(RESUME_FETCH_FAILED\)`},
+			{"stale criteria", stale, nil, `Resource precondition failed(?s:.*)Scoring\s+batch\s+` + stale + `\s+is\s+not\s+fresh:\s+1\s+of\s+2\s+jobs\s+were\s+scored\s+against\s+criteria\s+other\s+than\s+the\s+job's\s+current\s+` + current + `\s+or\s+name\s+none\s+\(cv-before\)`},
+			{"unversioned criteria", unversioned, nil, `Resource precondition failed(?s:.*)Scoring\s+batch\s+` + unversioned + `\s+is\s+not\s+fresh:\s+4\s+of\s+5\s+jobs`},
+			{"low score", lowScore, nil, `Resource precondition failed(?s:.*)Not\s+deploying:\s+every\s+candidate\s+needs\s+a\s+score\s+of\s+at\s+least\s+7;\s+below\s+it:\s+\{"app-002":4\}`},
+		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"plan", "-input=false", "-refresh=false",
-				"-var", "job_id=" + testJob, "-var", "scoring_batch_id=" + tc.batch}, tc.args...)
-			out, err := runIn(t, tf, dir, env, args...)
-			if tc.wantErr == "" {
-				if err != nil {
-					t.Fatalf("plan failed: %v\n%s", err, out)
-				}
-				if !strings.Contains(out, "terraform_data.deploy will be created") {
-					t.Errorf("the deployment step is not planned:\n%s", out)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("plan succeeded, want %s:\n%s", tc.wantErr, out)
-			}
-			if !regexp.MustCompile(tc.wantErr).MatchString(out) {
-				t.Errorf("plan output does not match %s:\n%s", tc.wantErr, out)
-			}
-			if strings.Contains(out, "must not be null") || strings.Contains(out, "Invalid template interpolation") {
-				t.Errorf("a condition failed on a null instead of reporting the batch:\n%s", out)
-			}
-			if strings.Contains(out, "terraform_data.deploy will be created") {
-				t.Errorf("the deployment step is planned:\n%s", out)
+		t.Run(filepath.Base(example.dir), func(t *testing.T) {
+			example.skip(t)
+			tf, dir, env := pipelineGateWorkspace(t, example.dir,
+				"NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
+			for _, tc := range example.cases {
+				t.Run(tc.name, func(t *testing.T) {
+					args := append([]string{"plan", "-input=false", "-refresh=false",
+						"-var", "job_id=" + testJob, "-var", "scoring_batch_id=" + tc.batch}, tc.args...)
+					out, err := runIn(t, tf, dir, env, args...)
+					if tc.wantErr == "" {
+						if err != nil {
+							t.Fatalf("plan failed: %v\n%s", err, out)
+						}
+						if !strings.Contains(out, "terraform_data.deploy will be created") {
+							t.Errorf("the deployment step is not planned:\n%s", out)
+						}
+						return
+					}
+					if err == nil {
+						t.Fatalf("plan succeeded, want %s:\n%s", tc.wantErr, out)
+					}
+					if !regexp.MustCompile(tc.wantErr).MatchString(out) {
+						t.Errorf("plan output does not match %s:\n%s", tc.wantErr, out)
+					}
+					if strings.Contains(out, "must not be null") || strings.Contains(out, "Invalid template interpolation") {
+						t.Errorf("a condition failed on a null instead of reporting the batch:\n%s", out)
+					}
+					if strings.Contains(out, "terraform_data.deploy will be created") {
+						t.Errorf("the deployment step is planned:\n%s", out)
+					}
+				})
 			}
 		})
 	}

@@ -143,7 +143,7 @@ func TestCLIGateCompletedContradictedByJobs(t *testing.T) {
 		{name: "data source", body: body, config: batchOutputs,
 			want: []string{`status = "pending"`, `finished = false`, warning}},
 		{name: "ephemeral gate", body: body, config: ephemeralGate, ephemeral: true, fails: true,
-			want: []string{`require_completed is true, but scoring batch "b1"`, `is not completed: status pending`, warning}},
+			want: []string{`Scoring batch b1 is not finished (status pending, 2 of 3 jobs pending)`, warning}},
 	})
 }
 
@@ -178,7 +178,7 @@ ephemeral "nova_scoring_job" "gate" {
 		{name: "nova_scoring_job", body: single, config: singleConfig,
 			want: []string{`status = "pending"`, `completed_at_null = true`, warning}, wantNot: []string{"Invalid RFC3339"}},
 		{name: "ephemeral nova_scoring_job", body: single, config: ephemeralJob, ephemeral: true, fails: true,
-			want: []string{`Nova scoring job not completed`, `status pending`}},
+			want: []string{`Nova scoring job did not pass the gate`, `The scoring job is not finished (status pending, 1 of 1 jobs pending)`}},
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -36,6 +37,7 @@ const (
 var (
 	_ provider.Provider                       = (*novaProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*novaProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*novaProvider)(nil)
 )
 
 // New returns a constructor for the provider at the given version.
@@ -240,6 +242,11 @@ func (p *novaProvider) EphemeralResources(context.Context) []func() ephemeral.Ep
 		newScoringBatchEphemeral,
 		newScoringJobEphemeral,
 	}
+}
+
+// Functions are the provider-defined functions: the gate.
+func (p *novaProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{newGateFunction}
 }
 
 // configuredData unpacks what the provider's Configure produced. It is nil

@@ -152,3 +152,17 @@ func TestSkipReason(t *testing.T) {
 		}
 	}
 }
+
+// The first releases that call provider-defined functions.
+const (
+	functionsMinTerraform = "1.8.0"
+	functionsMinOpenTofu  = "1.7.0"
+)
+
+// skipWithoutFunctions skips a test that calls provider::nova::gate on a
+// CLI that cannot parse the call.
+func skipWithoutFunctions(t *testing.T) {
+	t.Helper()
+	skipBelowTerraform(t, functionsMinTerraform, "provider-defined functions")
+	skipBelowOpenTofu(t, functionsMinOpenTofu, "provider-defined functions")
+}

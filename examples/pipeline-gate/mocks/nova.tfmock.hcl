@@ -6,7 +6,7 @@
 #
 # Without them, a mocked computed attribute is a random string or zero, and a mocked `status`
 # is never one of the three real values. These describe a finished, fully completed batch of two
-# candidates who both scored well: the happy path. Override them per run (override_data) for the
+# candidates who both scored well against the current criteria: the happy path. Override them per run (override_data) for the
 # failed, pending and low-score cases; an override replaces these defaults for that data source,
 # it does not merge with them, so set every attribute your conditions read.
 #
@@ -30,6 +30,12 @@ mock_data "nova_scoring_batch" {
       "app-001" = 8.5
       "app-002" = 7.5
     }
+    # Each job needs every attribute: a mocked list of objects takes no partial object. The gate
+    # reads status, score, criteria_version_id and error_code.
+    scoring_jobs = [
+      { id = "sj-mock-0001", criteria_version_id = "cv-mock-0001", job_id = "job-123", application_id = "app-001", status = "completed", is_rescore = false, score = 8.5, assessment = { verdict = null, strengths = [], concerns = [], interview_focus = [] }, error_code = null, error_message = null, queued_at = "2026-01-05T09:00:01Z", started_at = "2026-01-05T09:00:05Z", completed_at = "2026-01-05T09:02:40Z", failed_at = null },
+      { id = "sj-mock-0002", criteria_version_id = "cv-mock-0001", job_id = "job-123", application_id = "app-002", status = "completed", is_rescore = false, score = 7.5, assessment = { verdict = null, strengths = [], concerns = [], interview_focus = [] }, error_code = null, error_message = null, queued_at = "2026-01-05T09:00:01Z", started_at = "2026-01-05T09:00:06Z", completed_at = "2026-01-05T09:04:12Z", failed_at = null },
+    ]
   }
 }
 
