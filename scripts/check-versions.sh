@@ -253,7 +253,7 @@ if ((goreleaser_steps == 0)); then
 fi
 
 if ((${#problems[@]} > 0)); then
-  echo "versions-check FAILED: the workflows disagree with the pins in this repository:" >&2
+  echo "versions-check FAILED: the versions in the workflows, GNUmakefile and scripts/ disagree:" >&2
   printf '  - %s\n' "${problems[@]}" >&2
   exit 1
 fi
