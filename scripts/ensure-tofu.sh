@@ -3,7 +3,10 @@
 #
 # Order: TOFU_PATH when set, then .bin/tofu-<version> built earlier, else build
 # github.com/opentofu/opentofu@<version> (MPL-2.0) into .bin/ from the Go module proxy.
-# <version> is TOFU_BUILD_VERSION, default the newest release the proxy lists that builds.
+# <version> is TOFU_BUILD_VERSION, default tofu_version below: the release CI tests with, the
+# one .github/workflows/test.yml installs for its OpenTofu leg (scripts/check-versions.sh fails
+# when the two differ). A pin, not "the newest": a new OpenTofu release must not change what CI
+# tests without a commit that says so.
 #
 # Why not `go install ...@version`: OpenTofu's go.mod has replace directives, which `go install`
 # refuses for a module outside the main module. So the module is downloaded, copied into a
@@ -15,6 +18,8 @@ export CHECKPOINT_DISABLE=1
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin_dir="${root}/.bin"
 module=github.com/opentofu/opentofu
+tofu_version=v1.12.6
+version="${TOFU_BUILD_VERSION:-${tofu_version}}"
 
 usable() {
   [[ -n "$1" && -x "$1" ]] && "$1" version >/dev/null 2>&1
@@ -42,8 +47,7 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 
-# build VERSION builds github.com/opentofu/opentofu@VERSION into .bin/tofu-VERSION. It returns 2
-# when the module cannot be downloaded (try again later), 1 when it does not build.
+# build VERSION builds github.com/opentofu/opentofu@VERSION into .bin/tofu-VERSION.
 build() {
   local version="$1" target="${bin_dir}/tofu-$1" dir work start
   mkdir -p "${bin_dir}"
@@ -52,7 +56,7 @@ build() {
   if ! dir="$(cd "${bin_dir}" && GOFLAGS=-mod=mod go mod download -json "${module}@${version}" |
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || [[ -z "${dir}" ]]; then
     echo "ensure-tofu: go mod download ${module}@${version} failed" >&2
-    return 2
+    return 1
   fi
   work="$(mktemp -d "${TMPDIR:-/tmp}/tofu-build.XXXXXX")" || return 1
   # The module cache is read-only: build in a writable copy.
@@ -77,54 +81,10 @@ build() {
   echo "ensure-tofu: built $("${target}" version | head -n 1) in $(($(date +%s) - start))s" >&2
 }
 
-# The versions to try, newest first: the one asked for, or the newest three releases (a release
-# whose module does not build is passed over, and remembered in .bin/ so as not to retry it).
-if [[ -n "${TOFU_BUILD_VERSION:-}" ]]; then
-  versions=("${TOFU_BUILD_VERSION}")
-else
-  # The proxy lists versions in semver order; skip pre-releases (v1.2.0-beta1).
-  listed="$(
-    cd "${root}"
-    { GOFLAGS=-mod=mod go list -m -versions "${module}" 2>/dev/null || true; } |
-      tr ' ' '\n' | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | tail -n 3 | sort -rV
-  )" || true
-  read -r -d '' -a versions <<<"${listed}" || true
-  if [[ ${#versions[@]} -eq 0 ]]; then
-    # Offline: the newest one built earlier.
-    shopt -s nullglob
-    built=("${bin_dir}"/tofu-v*[0-9])
-    latest=""
-    if ((${#built[@]} > 0)); then
-      latest="$(printf '%s\n' "${built[@]}" | sort -V | tail -n 1)"
-    fi
-    if [[ -n "${latest}" ]] && usable "${latest}"; then
-      printf '%s\n' "${latest}"
-      exit 0
-    fi
-    echo "ensure-tofu: cannot list ${module} versions from the Go module proxy, and none built in ${bin_dir}" >&2
-    exit 1
-  fi
+target="${bin_dir}/tofu-${version}"
+if usable "${target}"; then
+  printf '%s\n' "${target}"
+  exit 0
 fi
-
-for version in "${versions[@]}"; do
-  target="${bin_dir}/tofu-${version}"
-  if usable "${target}"; then
-    printf '%s\n' "${target}"
-    exit 0
-  fi
-  if [[ -z "${TOFU_BUILD_VERSION:-}" && -f "${target}.failed" ]]; then
-    echo "ensure-tofu: ${version} did not build before (${target}.failed); trying an older release" >&2
-    continue
-  fi
-  rc=0
-  build "${version}" || rc=$?
-  if [[ ${rc} -eq 0 ]]; then
-    printf '%s\n' "${target}"
-    exit 0
-  fi
-  if [[ ${rc} -eq 1 ]]; then
-    : >"${target}.failed"
-  fi
-done
-echo "ensure-tofu: could not build OpenTofu ${versions[*]}" >&2
-exit 1
+build "${version}" || exit 1
+printf '%s\n' "${target}"

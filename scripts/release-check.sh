@@ -21,8 +21,9 @@
 #     lock file's h1: hash against one computed from the zip by scripts/lockhash
 #  5. the same with OpenTofu under registry.opentofu.org, when a tofu is at hand: TOFU_PATH,
 #     `tofu` on PATH, or the newest .bin/tofu-v* that scripts/ensure-tofu.sh built (this script
-#     never builds one: that takes 5-15 minutes; `make test-matrix` does). Otherwise it says
-#     "skipped: no tofu".
+#     never builds one: that takes 5-15 minutes; .ci/run and `make test-matrix` do). Otherwise
+#     it says "skipped: no tofu", except in CI (CI=true, or RELEASE_CHECK_REQUIRE_TOFU=true),
+#     where a missing tofu fails the check: CI proves both halves.
 #
 # Runs from any clone, whatever its directory is called. Writes dist/ (goreleaser's output) and a
 # scratch directory that is removed on exit. Exits non-zero with a message naming what is wrong.
@@ -363,6 +364,10 @@ else
   fi
 fi
 if [[ -z "${tofu}" ]]; then
+  if [[ "${RELEASE_CHECK_REQUIRE_TOFU:-${CI:-false}}" == true ]]; then
+    fail "no tofu for the OpenTofu half, which CI must run (CI=true or RELEASE_CHECK_REQUIRE_TOFU=true)" \
+      "set TOFU_PATH, put tofu on PATH, or build one into .bin/ with scripts/ensure-tofu.sh (.ci/run does)"
+  fi
   echo "    skipped: no tofu (TOFU_PATH, tofu on PATH, or .bin/tofu-v* from scripts/ensure-tofu.sh)"
 elif ! "${tofu}" version >/dev/null 2>&1; then
   fail "${tofu} does not run: fix TOFU_PATH or remove it"

@@ -8,8 +8,8 @@
 #     Later Terraform releases cannot be built that way (their go.mod replaces nested modules
 #     that the module archive lacks), so newer Terraform comes from PATH.
 #   - the `terraform` on PATH, when there is one and it is another version.
-#   - the newest OpenTofu release, built from its Go module by scripts/ensure-tofu.sh
-#     (TOFU_BUILD_VERSION picks another; 5-15 minutes once).
+#   - OpenTofu at the release scripts/ensure-tofu.sh pins (the one CI tests with), built from
+#     its Go module (TOFU_BUILD_VERSION picks another; 5-15 minutes once).
 # TEST_MATRIX_CLIS="/path/to/terraform /path/to/tofu" replaces that list. TEST_MATRIX_ARGS is
 # passed to `go test` (default: -count=1 -timeout 30m; `make test` is the run with -race).
 #
