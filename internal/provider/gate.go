@@ -287,7 +287,7 @@ func criteriaReasons(b gateBatch, current string) []string {
 		if b.shape == "full" {
 			what = fmt.Sprintf("has %s scored", plural(int64(staleJobs), "job", "jobs"))
 		}
-		add("%s against criteria %s, not the current %s: re-score it before deploying.", what, strings.Join(sanitizedAll(stale), ", "), shown)
+		add("%s against criteria %s, not the current %s: re-score it before deploying.", what, joinBounded(sanitizedAll(stale)), shown)
 	}
 	return reasons
 }
@@ -313,7 +313,20 @@ func byCode(codes map[string]int64) string {
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s: %d", nova.Sanitize(k, nova.ShortText), codes[k])
 	}
-	return " (by error code: " + strings.Join(parts, ", ") + ")"
+	return " (by error code: " + joinBounded(parts) + ")"
+}
+
+// maxListedInReason bounds the codes or versions one reason lists: a
+// hostile answer with thousands of distinct error codes must not turn a
+// diagnostic into a flood.
+const maxListedInReason = 10
+
+// joinBounded joins at most maxListedInReason items and counts the rest.
+func joinBounded(items []string) string {
+	if len(items) <= maxListedInReason {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:maxListedInReason], ", ") + fmt.Sprintf(" and %d more", len(items)-maxListedInReason)
 }
 
 func plural(n int64, one, many string) string {
