@@ -180,16 +180,15 @@ func TestDecodeBatchVariants(t *testing.T) {
 
 func TestDecodeBatchRejectsBrokenBodies(t *testing.T) {
 	tests := map[string]string{
-		"empty":              ``,
-		"whitespace":         "  \n",
-		"truncated":          `{"batch":{"id":"b","jobId":"j","totalJobs":1`,
-		"wrong counter type": `{"batch":{"id":"b","jobId":"j","totalJobs":"two"},"scoringJobs":[]}`,
-		"wrong score type":   `{"batch":{"id":"b","jobId":"j","totalJobs":1},"scoringJobs":[{"score":{"value":7}}]}`,
-		"no batch":           `{"scoringJobs":[]}`,
-		"null batch":         `{"batch":null}`,
-		"array":              `[1,2,3]`,
-		"html":               `<html><title>502 Bad Gateway</title></html>`,
-		"trailing garbage":   `{"batch":{"id":"b"}} {"batch":{}}`,
+		"empty":               ``,
+		"whitespace":          "  \n",
+		"truncated":           `{"batch":{"id":"b","jobId":"j","totalJobs":1`,
+		"batch not an object": `{"batch":"b1"}`,
+		"no batch":            `{"scoringJobs":[]}`,
+		"null batch":          `{"batch":null}`,
+		"array":               `[1,2,3]`,
+		"html":                `<html><title>502 Bad Gateway</title></html>`,
+		"trailing garbage":    `{"batch":{"id":"b"}} {"batch":{}}`,
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -217,8 +216,9 @@ func TestDecodeBatchTimestamps(t *testing.T) {
 	if q := r.ScoringJobs[0].QueuedAt; q == nil || q.Text != "2025-12-14T10:30:45.5Z" {
 		t.Errorf("queuedAt = %+v", q)
 	}
-	if len(r.Warnings) != 2 || !strings.Contains(r.Warnings[0], `scoring job s1: completedAt "yesterday"`) || !strings.Contains(r.Warnings[1], `batch: completedAt "17"`) {
-		t.Errorf("warnings = %q", r.Warnings)
+	got := warningStrings(r.Warnings)
+	if len(got) != 2 || !strings.Contains(got[0], `scoring job "s1": completedAt is not an RFC 3339 date-time`) || !strings.Contains(got[1], `the batch's completedAt is not an RFC 3339`) {
+		t.Errorf("warnings = %q", got)
 	}
 }
 

@@ -40,6 +40,7 @@ func newScoringBatchSummaryDataSource() datasource.DataSource {
 		"so the record can be kept for audit and read by everyone who reads the state. It gates as well: " +
 		"`status == \"completed\"`, `coalesce(score_min, 0) >= 7`, and fresh criteria with `nova_criteria_version`."
 	d.defaultGroupSize = defaultMinGroupSize
+	d.anonymousWarnings = true
 	d.computed = scoringBatchSummaryAttributes
 	d.state = scoringBatchSummaryValues
 	return d
