@@ -12,10 +12,13 @@ import (
 // fieldReader reads the fields of one JSON object by name, and notes each
 // field that is not of its documented type instead of failing the read: a
 // field of the wrong type is no evidence, never a reason to lose the batch.
-// Names match case-insensitively, as encoding/json matches them, so that a
-// "Status" is not ignored; a name sent twice (in any case) is a doubt.
+// Names match exactly, as the API documents them; a name sent twice, or a
+// documented name spelt in another case ("Status"), is a doubt: either
+// could carry what the documented field would have said.
 type fieldReader struct {
 	fields map[string]json.RawMessage
+	// folded is every name sent, by its lower case.
+	folded map[string][]string
 	// doubts are sentences about fields that could not be used; they name
 	// the field and what it was, never its value.
 	doubts []string
@@ -27,7 +30,7 @@ func readFields(raw json.RawMessage) (*fieldReader, bool) {
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, false
 	}
-	f := &fieldReader{fields: map[string]json.RawMessage{}}
+	f := &fieldReader{fields: map[string]json.RawMessage{}, folded: map[string][]string{}}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
@@ -38,30 +41,31 @@ func readFields(raw json.RawMessage) (*fieldReader, bool) {
 		if err := dec.Decode(&v); err != nil {
 			return nil, false
 		}
-		key := strings.ToLower(name)
-		if _, dup := f.fields[key]; dup {
+		if _, dup := f.fields[name]; dup {
 			f.doubt(fmt.Sprintf("the field %q is sent more than once", Sanitize(name, ShortText)))
 		}
-		f.fields[key] = v
+		f.fields[name] = v
+		key := strings.ToLower(name)
+		f.folded[key] = append(f.folded[key], name)
 	}
 	return f, true
 }
 
 func (f *fieldReader) doubt(s string) { f.doubts = append(f.doubts, s) }
 
-// value is the field's JSON when it was sent and is not null.
+// value is the documented field's JSON when it was sent and is not null.
+// Reading it notes a doubt for each other spelling of its name.
 func (f *fieldReader) value(name string) (json.RawMessage, bool) {
-	v, ok := f.fields[strings.ToLower(name)]
+	for _, other := range f.folded[strings.ToLower(name)] {
+		if other != name {
+			f.doubt(fmt.Sprintf("the field %q is not spelt as documented (%s)", Sanitize(other, ShortText), name))
+		}
+	}
+	v, ok := f.fields[name]
 	if !ok || jsonKind(v) == "null" {
 		return nil, false
 	}
 	return v, true
-}
-
-// sent reports whether the field was sent at all, null or not.
-func (f *fieldReader) sent(name string) bool {
-	_, ok := f.fields[strings.ToLower(name)]
-	return ok
 }
 
 // jsonKind names what a JSON value is, for a sentence.

@@ -21,10 +21,11 @@ const (
 // Finished reports whether the status is terminal.
 func (s Status) Finished() bool { return s == StatusCompleted || s == StatusFailed }
 
-// knownStatus maps every spelling seen in any doc generation, lower-cased,
-// to its normalised value.
+// knownStatus maps every spelling seen in any doc generation, in any case,
+// to its normalised value. Nothing else is known: a status with spaces
+// around it is not one the docs list, so it is doubt like any other word.
 func knownStatus(raw string) (Status, bool) {
-	switch strings.ToLower(strings.TrimSpace(raw)) {
+	switch strings.ToLower(raw) {
 	case "pending", "in_progress", "processing", "queued":
 		return StatusPending, true
 	case "completed":
@@ -137,13 +138,15 @@ func DecideBatch(b *Batch, jobs []ScoringJob) BatchDecision {
 	}
 	c := d.Counts
 
+	notListed := sent.Total != nil && *sent.Total > listed.Total
+	if notListed {
+		doubts = append(doubts, fmt.Sprintf("totalJobs is %d, but %d jobs are listed, and the API lists every job of a batch; "+
+			"the jobs not listed are treated as unfinished", *sent.Total, listed.Total))
+	}
+
 	// Gaps keep it from completing too, but are named only when nothing
 	// else explains why it did not complete.
 	var gaps []string
-	notListed := sent.Total != nil && *sent.Total > listed.Total
-	if notListed {
-		gaps = append(gaps, fmt.Sprintf("totalJobs is %d, but %d jobs are listed, and the API lists every job of a batch", *sent.Total, listed.Total))
-	}
 	if listed.Total == 0 && !notListed {
 		gaps = append(gaps, "no scoring jobs are listed")
 	}
@@ -174,7 +177,7 @@ func DecideBatch(b *Batch, jobs []ScoringJob) BatchDecision {
 	for _, w := range doubts {
 		d.Warnings = append(d.Warnings, Warning{Text: w})
 	}
-	contradiction := known && said.Finished() && unfinished && !unknownWord
+	contradiction := known && said.Finished() && progressing
 	if contradiction {
 		var why []string
 		if listedPending > 0 {
@@ -183,18 +186,16 @@ func DecideBatch(b *Batch, jobs []ScoringJob) BatchDecision {
 		if countersShowWork {
 			why = append(why, fmt.Sprintf("its counters show %d of %d jobs finished", addSat(c.Completed, c.Failed), c.Total))
 		}
-		if notListed {
-			why = append(why, fmt.Sprintf("totalJobs is %d while %d jobs are listed", *sent.Total, listed.Total))
-		}
 		d.Warnings = append(d.Warnings, Warning{Text: fmt.Sprintf("Nova says the batch is %q, but %s; it is treated as pending until everything agrees",
 			Sanitize(*b.APIStatus, ShortText), strings.Join(why, " and "))})
 	}
-	explained := d.Status == StatusCompleted || d.Status == StatusFailed || len(doubts) > 0 || contradiction || progressing
-	if !explained {
-		if len(gaps) == 0 {
-			gaps = append(gaps, "nothing shows that every job finished")
+	if d.Status != StatusCompleted && len(doubts) == 0 && !contradiction && !progressing {
+		switch {
+		case len(gaps) > 0:
+			d.Warnings = append(d.Warnings, Warning{Text: fmt.Sprintf("the batch is treated as %s: %s", d.Status, strings.Join(gaps, "; "))})
+		case d.Status == StatusPending:
+			d.Warnings = append(d.Warnings, Warning{Text: "the batch is treated as pending: nothing shows that every job finished"})
 		}
-		d.Warnings = append(d.Warnings, Warning{Text: fmt.Sprintf("the batch is treated as pending: %s", strings.Join(gaps, "; "))})
 	}
 	return d
 }

@@ -58,12 +58,13 @@ func TestDecideBatch(t *testing.T) {
 		{"GEN-B FAILED", ptr("FAILED"), sent(2, 0, 2), jobsWith(f, f), f, false},
 		{"GEN-A processing", ptr("processing"), sent(2, 1, 0), jobsWith(c, p), p, false},
 		{"GEN-A completed with failures is failed", ptr("completed"), sent(2, 1, 1), jobsWith(c, f), f, false},
-		{"completed with a failed listed job is failed", ptr("completed"), sent(2, 2, 0), jobsWith(c, f), f, false},
+		{"completed with a failed listed job the counters do not count is failed", ptr("completed"), sent(2, 2, 0), jobsWith(c, f), f, true},
 		{"completed while jobs are pending is a contradiction: pending", ptr("completed"), sent(2, 1, 0), jobsWith(c, p), p, true},
 		{"COMPLETED while counters show work left: pending", ptr("COMPLETED"), sent(3, 1, 0), jobsWith(c, p, p), p, true},
 		{"FAILED while counters show work left: pending", ptr("FAILED"), sent(3, 1, 1), jobsWith(c, f, p), p, true},
 		{"queued", ptr("Queued"), sent(1, 0, 0), jobsWith(p), p, false},
-		{"mixed case and spaces", ptr(" In_Progress "), sent(1, 0, 0), jobsWith(p), p, false},
+		{"mixed case", ptr("In_Progress"), sent(1, 0, 0), jobsWith(p), p, false},
+		{"spaces around a known word are an unknown word", ptr(" completed "), sent(1, 1, 0), jobsWith(c), p, true},
 		{"missing, unfinished", nil, sent(3, 1, 1), jobsWith(c, f, p), p, false},
 		{"missing, all completed", nil, sent(3, 3, 0), jobsWith(c, c, c), c, false},
 		{"missing, finished with failures", nil, sent(3, 2, 1), jobsWith(c, c, f), f, false},
@@ -78,7 +79,7 @@ func TestDecideBatch(t *testing.T) {
 		{"missing, only a total above the listed jobs", nil, SentCounts{Total: ptr[int64](5)}, jobsWith(c, c), p, true},
 		{"impossible counters are no evidence: 5 total, 7 completed, -2 failed, 2 listed", ptr("COMPLETED"), sent(5, 7, -2), jobsWith(c, c), p, true},
 		{"impossible counters keep a counted failure: 2 total, 2 completed, 1 failed", nil, sent(2, 2, 1), jobsWith(c, c), f, true},
-		{"failedJobs 1 while every listed job completed", nil, sent(3, 2, 1), jobsWith(c, c, c), f, false},
+		{"failedJobs 1 while every listed job completed", nil, sent(3, 2, 1), jobsWith(c, c, c), f, true},
 		{"unknown, unfinished", ptr("paused"), sent(3, 1, 0), jobsWith(c, p, p), p, true},
 		{"unknown word over finished evidence stays pending", ptr("archived"), sent(3, 3, 0), jobsWith(c, c, c), p, true},
 		{"unknown word over failure stays pending", ptr("RUNNING"), sent(2, 1, 1), jobsWith(c, f), p, true},
@@ -202,7 +203,7 @@ func TestNormalizeJobStatus(t *testing.T) {
 }
 
 func TestStatusWarningIsBounded(t *testing.T) {
-	d := decide(ptr(strings.Repeat("x", 10000)), sent(1, 0, 0), nil)
+	d := decide(ptr(strings.Repeat("x", 10000)), sent(1, 0, 0), jobsWith(StatusPending))
 	if len(d.Warnings) != 1 || len(d.Warnings[0].String()) > 400 {
 		t.Fatalf("warnings %q; a hostile status must not flood diagnostics", warningStrings(d.Warnings))
 	}

@@ -142,7 +142,7 @@ func TestDecodeBatchVariants(t *testing.T) {
 			status:    StatusPending, // impossible counters are no evidence: nothing shows the one job finished
 			apiStatus: ptr("paused"),
 			jobStatus: []Status{},
-			warnings:  2,
+			warnings:  3, // the unknown word, the counters, the job counted but not listed
 		},
 	}
 	for _, tt := range tests {
