@@ -50,7 +50,7 @@ func TestDoubtInjection(t *testing.T) {
 				continue
 			}
 			cases++
-			if msg := neverCompletes(doubted, kind.warns); msg != "" {
+			if msg := neverCompletes(doubted, kind); msg != "" {
 				// Once per kind, so that a broken rule shows every kind
 				// that catches it.
 				if !failed[k] {
@@ -118,7 +118,7 @@ func FuzzDoubtInjection(f *testing.F) {
 		}
 		k := int(kind) % len(doubtKinds)
 		if doubted, ok := injectDoubt(r, a, k); ok {
-			if msg := neverCompletes(doubted, doubtKinds[k].warns); msg != "" {
+			if msg := neverCompletes(doubted, doubtKinds[k]); msg != "" {
 				t.Fatalf("doubt %q: %s\nanswer: %s", doubtKinds[k].name, msg, doubted)
 			}
 		}
@@ -164,7 +164,7 @@ func completes(a obj) string {
 
 // neverCompletes: the read may fail only for a body that is not JSON; it
 // must not say completed.
-func neverCompletes(body []byte, mustWarn bool) string {
+func neverCompletes(body []byte, kind doubtKind) string {
 	res, err := DecodeBatch(body)
 	switch {
 	case err != nil && json.Valid(body):
@@ -173,8 +173,10 @@ func neverCompletes(body []byte, mustWarn bool) string {
 		return ""
 	case res.Batch.Status == StatusCompleted:
 		return "it reads completed"
-	case mustWarn && len(res.Warnings) == 0:
+	case kind.warns && len(res.Warnings) == 0:
 		return fmt.Sprintf("it reads %s without a warning naming the doubt", res.Batch.Status)
+	case mustSay[kind.name] != "" && !strings.Contains(strings.Join(warningStrings(res.Warnings), "\n"), mustSay[kind.name]):
+		return fmt.Sprintf("no warning says %q: %q", mustSay[kind.name], warningStrings(res.Warnings))
 	}
 	return ""
 }
@@ -290,6 +292,13 @@ type doubtKind struct {
 	// read as ordinary unfinished or failed work, which needs no warning.
 	warns bool
 	apply func(r *rand.Rand, a obj) (body []byte, ok bool)
+}
+
+// mustSay is what a warning must say for some kinds: an unknown word is
+// named as one, not only kept out.
+var mustSay = map[string]string{
+	"an unknown word as the batch status": "unknown batch status",
+	"an unknown word as a job status":     "unknown status",
 }
 
 func injectDoubt(r *rand.Rand, a obj, k int) ([]byte, bool) {
