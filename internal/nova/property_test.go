@@ -228,7 +228,7 @@ func cleanAnswer(r *rand.Rand) obj {
 			"score":         float64(1+r.IntN(10)) - pick(r, []float64{0, 0, 0.5})*float64(min(1, r.IntN(10))),
 			"queuedAt":      pick(r, validTimes),
 		}
-		if s := j["score"].(float64); s < 1 {
+		if s, _ := j["score"].(float64); s < 1 {
 			j["score"] = 1.0
 		}
 		if jobStatus != nil {
@@ -305,11 +305,15 @@ func injectDoubt(r *rand.Rand, a obj, k int) ([]byte, bool) {
 	return doubtKinds[k].apply(r, clone(a))
 }
 
-func batchOf(a obj) obj  { return a["batch"].(obj) }
-func jobsOf(a obj) []any { return a["scoringJobs"].([]any) }
+// asObj and the accessors below read the answers this file generates,
+// whose shape it knows.
+func asObj(v any) obj { o, _ := v.(obj); return o }
+
+func batchOf(a obj) obj  { return asObj(a["batch"]) }
+func jobsOf(a obj) []any { l, _ := a["scoringJobs"].([]any); return l }
 func someJob(r *rand.Rand, a obj) obj {
 	jobs := jobsOf(a)
-	return jobs[r.IntN(len(jobs))].(obj)
+	return asObj(jobs[r.IntN(len(jobs))])
 }
 
 // Words no doc generation has, and spellings of them close to known ones.
@@ -375,7 +379,7 @@ var doubtKinds = []doubtKind{
 		jobs := jobsOf(a)
 		twin := clone(obj{"j": someJob(r, a)})["j"]
 		if r.IntN(2) == 0 {
-			twin.(obj)["applicationId"] = "app-twin"
+			asObj(twin)["applicationId"] = "app-twin"
 		}
 		a["scoringJobs"] = append(jobs, twin)
 		b := batchOf(a)
@@ -691,7 +695,7 @@ func strictObject(raw json.RawMessage) (map[string]json.RawMessage, string) {
 		if err != nil {
 			return nil, "is not an object"
 		}
-		name := t.(string)
+		name, _ := t.(string)
 		var v json.RawMessage
 		if dec.Decode(&v) != nil {
 			return nil, "is not an object"

@@ -67,5 +67,5 @@ func quotedPtr(s *string) string {
 	if s == nil {
 		return "(no id)"
 	}
-	return fmt.Sprintf("%q", Sanitize(*s, ShortText))
+	return fmt.Sprintf("%q", sanitizePtr(s, ShortText))
 }

@@ -29,7 +29,9 @@ type answerShape struct {
 // Both are written against JSON as it is decoded into any: objects are
 // obj, lists []any, numbers float64.
 
-func batchOf(body obj) obj { b, _ := body["batch"].(obj); return b }
+func batchOf(body obj) obj { return asObj(body["batch"]) }
+
+func asObj(v any) obj { o, _ := v.(obj); return o }
 
 func jobsOf(body obj) []any { j, _ := body["scoringJobs"].([]any); return j }
 
@@ -64,7 +66,7 @@ var completionShapes = []answerShape{
 	{name: "a job id listed twice", batch: func(body obj) {
 		jobs := jobsOf(body)
 		twin := obj{}
-		for k, v := range jobs[0].(obj) {
+		for k, v := range asObj(jobs[0]) {
 			twin[k] = v
 		}
 		twin["applicationId"] = "app-twin"
@@ -91,7 +93,7 @@ func rewriteAs(shape answerShape) func(route string, body []byte) []byte {
 		case novafake.RouteGetBatch:
 			if shape.job != nil {
 				if jobs := jobsOf(v); len(jobs) > 0 {
-					shape.job(jobs[0].(obj))
+					shape.job(asObj(jobs[0]))
 				}
 			}
 			if shape.batch != nil {
@@ -99,7 +101,7 @@ func rewriteAs(shape answerShape) func(route string, body []byte) []byte {
 			}
 		case novafake.RouteGetScoringJob, novafake.RouteGetApplicationScore:
 			if shape.job != nil {
-				shape.job(v["scoringJob"].(obj))
+				shape.job(asObj(v["scoringJob"]))
 			}
 		}
 		out, err := json.Marshal(v)
