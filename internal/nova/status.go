@@ -136,6 +136,12 @@ func DecideBatch(b *Batch, jobs []ScoringJob) BatchDecision {
 		doubts = append(doubts, fmt.Sprintf("the batch counters cannot be true (%s); the counts reported are taken from the listed jobs, "+
 			"keeping any failure counted", strings.Join(wrong, "; ")))
 	}
+	// A failed listed job is counted even when counters that can be true
+	// say otherwise: failure evidence is never dropped.
+	if listed.Failed > d.Counts.Failed {
+		d.Counts.Failed = listed.Failed
+		d.Counts.Completed = min(d.Counts.Completed, max(0, d.Counts.Total-d.Counts.Failed))
+	}
 	c := d.Counts
 
 	notListed := sent.Total != nil && *sent.Total > listed.Total
@@ -220,7 +226,10 @@ func idDoubts(jobs []ScoringJob) []string {
 	if missing > 0 {
 		doubts = append(doubts, fmt.Sprintf("%d listed jobs have no id", missing))
 	}
-	if repeated > 0 {
+	switch {
+	case repeated == 1:
+		doubts = append(doubts, "a scoring job id is listed more than once")
+	case repeated > 1:
 		doubts = append(doubts, fmt.Sprintf("%d scoring job ids are listed more than once", repeated))
 	}
 	return doubts

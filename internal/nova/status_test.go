@@ -106,6 +106,28 @@ func TestDecideBatch(t *testing.T) {
 	}
 }
 
+// Failure evidence is never dropped from the counts: a failed listed job
+// counts when the counters say none failed, and failedJobs counts when the
+// counters cannot be true.
+func TestDecideBatchKeepsFailuresCounted(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		counts SentCounts
+		jobs   []ScoringJob
+		want   Counts
+	}{
+		{"a failed job the counters miss", sent(2, 2, 0), jobsWith(StatusCompleted, StatusFailed), Counts{2, 1, 1}},
+		{"failedJobs among impossible counters", sent(2, 2, 1), jobsWith(StatusCompleted, StatusCompleted), Counts{2, 1, 1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := decide(ptr("completed"), tt.counts, tt.jobs)
+			if d.Status != StatusFailed || d.Counts != tt.want {
+				t.Errorf("got %s %+v, want failed %+v", d.Status, d.Counts, tt.want)
+			}
+		})
+	}
+}
+
 // The wording: one warning that names the contradiction.
 func TestDecideBatchNamesTheContradiction(t *testing.T) {
 	d := decide(ptr("COMPLETED"), sent(3, 1, 0), jobsWith(StatusCompleted, StatusPending, StatusPending))
