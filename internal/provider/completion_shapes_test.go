@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dweet/terraform-provider-nova/internal/nova"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
@@ -380,5 +382,31 @@ ephemeral "nova_scoring_batch" "test" {
 				}
 			}
 		})
+	}
+}
+
+// The full records show each warning with its subject; the reads that name
+// no candidate show it without, identical texts once with a count.
+func TestWarningTexts(t *testing.T) {
+	ws := []nova.Warning{
+		{Subject: `scoring job "sj-1"`, Text: "the API sent the unknown status \"running\""},
+		{Subject: `scoring job "sj-2"`, Text: "the API sent the unknown status \"running\""},
+		{Subject: `scoring job "sj-3"`, Text: "score is a string, not a number"},
+		{Subject: `applications "app-1"`, Text: "listed more than once"},
+		{Text: "the batch counters cannot be true"},
+	}
+	full := (&novaDataSource[int]{}).warningTexts(ws)
+	if len(full) != 5 || full[0] != `scoring job "sj-1": the API sent the unknown status "running"` {
+		t.Errorf("full: %q", full)
+	}
+	anonymous := (&novaDataSource[int]{anonymousWarnings: true}).warningTexts(ws)
+	want := []string{
+		`2 scoring jobs: the API sent the unknown status "running"`,
+		"a scoring job: score is a string, not a number",
+		"applications: listed more than once",
+		"the batch counters cannot be true",
+	}
+	if !slices.Equal(anonymous, want) {
+		t.Errorf("anonymous:\n%q\nwant\n%q", anonymous, want)
 	}
 }
