@@ -681,8 +681,18 @@ func strictChecklist(body []byte) string {
 	return ""
 }
 
-// strictObject reads a JSON object's members, and refuses one that repeats
-// a name or spells a name in two cases: the docs define one field per name.
+// documentedNames are the field names the docs define for the answer, the
+// batch and a scoring job (§5.2, §6.1).
+var documentedNames = map[string]bool{
+	"batch": true, "scoringjobs": true, "rejectedapplications": true,
+	"id": true, "jobid": true, "status": true, "totaljobs": true, "completedjobs": true, "failedjobs": true, "createdat": true, "completedat": true,
+	"criteriaversionid": true, "applicationid": true, "isrescore": true, "score": true, "assessment": true, "errorcode": true, "errormessage": true,
+	"queuedat": true, "startedat": true, "failedat": true,
+}
+
+// strictObject reads a JSON object's members, and refuses one that sends a
+// documented name twice, in any case: the docs define one field per name.
+// Names the docs do not define are ignored, as the API may add fields.
 func strictObject(raw json.RawMessage) (map[string]json.RawMessage, string) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
@@ -700,7 +710,7 @@ func strictObject(raw json.RawMessage) (map[string]json.RawMessage, string) {
 		if dec.Decode(&v) != nil {
 			return nil, "is not an object"
 		}
-		if lower[strings.ToLower(name)] {
+		if lower[strings.ToLower(name)] && documentedNames[strings.ToLower(name)] {
 			return nil, fmt.Sprintf("sends %q twice", name)
 		}
 		lower[strings.ToLower(name)] = true
