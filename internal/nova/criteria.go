@@ -35,7 +35,7 @@ type CriteriaVersionResult struct {
 	Version *CriteriaVersion
 
 	TraceID  string
-	Warnings []string
+	Warnings []Warning
 }
 
 // GetCriteriaVersion reads a job's criteria version: the current one
@@ -108,13 +108,13 @@ func DecodeCriteriaVersion(body []byte) (*CriteriaVersionResult, error) {
 	if v.Criteria == nil {
 		v.Criteria = []Criterion{}
 	}
-	r.addWarning(checkTimestamp(&v.CreatedAt, "criteria version", "createdAt"))
-	r.addWarning(checkTimestamp(&v.ArchivedAt, "criteria version", "archivedAt"))
+	r.addWarning(checkTimestamp(&v.CreatedAt, "createdAt"))
+	r.addWarning(checkTimestamp(&v.ArchivedAt, "archivedAt"))
 	return r, nil
 }
 
 func (r *CriteriaVersionResult) addWarning(w string) {
 	if w != "" {
-		r.Warnings = append(r.Warnings, w)
+		r.Warnings = append(r.Warnings, Warning{Subject: "criteria version", Text: w})
 	}
 }

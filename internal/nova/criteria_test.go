@@ -57,7 +57,7 @@ func TestDecodeCriteriaVersionRefusesWhatItCannotTrust(t *testing.T) {
 		})
 	}
 	r, err := DecodeCriteriaVersion([]byte(`{"id":"cv-1","createdAt":"yesterday"}`))
-	if err != nil || r.Version.CreatedAt != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "createdAt") {
+	if err != nil || r.Version.CreatedAt != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0].String(), "createdAt") {
 		t.Errorf("a malformed timestamp: %+v, %v", r, err)
 	}
 	if len(r.Version.Criteria) != 0 || r.Version.Criteria == nil {

@@ -103,11 +103,10 @@ func TestFaultMatrix(t *testing.T) {
 		},
 		{name: "400 is not retried", faults: []novafake.Fault{{Kind: novafake.FaultStatus, Status: 400, Code: "VALIDATION_ERROR"}}, requests: 1, wantErr: "HTTP 400 VALIDATION_ERROR"},
 		{name: "truncated JSON", faults: []novafake.Fault{{Kind: novafake.FaultTruncatedJSON}}, requests: 1, wantErr: "could not read the scoring batch response"},
-		{name: "wrong types", faults: []novafake.Fault{{Kind: novafake.FaultWrongTypes}}, requests: 1, wantErr: "cannot unmarshal"},
 		{name: "empty 200", faults: []novafake.Fault{{Kind: novafake.FaultEmpty200}}, requests: 1, wantErr: "the response body is empty"},
 		{name: "body over the cap", faults: []novafake.Fault{{Kind: novafake.FaultHugeBody, Size: 64 << 20}}, requests: 1, wantErr: "response body too large"},
 		{name: "unknown status", faults: []novafake.Fault{{Kind: novafake.FaultUnknownStatus}}, requests: 1, warning: `unknown batch status "paused"`},
-		{name: "counters disagree", faults: []novafake.Fault{{Kind: novafake.FaultCountersDisagree}}, requests: 1, warning: "counters disagree"},
+		{name: "counters disagree", faults: []novafake.Fault{{Kind: novafake.FaultCountersDisagree}}, requests: 1, warning: "counters cannot be true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,10 +129,30 @@ func TestFaultMatrix(t *testing.T) {
 			if *res.Batch.ID != id || len(res.ScoringJobs) != 2 {
 				t.Errorf("result %+v", res.Batch)
 			}
-			if tt.warning != "" && (len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), tt.warning)) {
+			if tt.warning != "" && (len(res.Warnings) == 0 || !strings.Contains(strings.Join(warningStrings(res.Warnings), "\n"), tt.warning)) {
 				t.Errorf("warnings %q, want %q", res.Warnings, tt.warning)
 			}
 		})
+	}
+}
+
+// A body with fields of the wrong type is read, not retried and not failed:
+// those fields are no evidence, each with a warning, and the batch does not
+// complete on them.
+func TestWrongTypesAreReadAsNoEvidence(t *testing.T) {
+	c, s, id := newTestClient(t, Config{})
+	s.InjectFaults(novafake.Fault{Kind: novafake.FaultWrongTypes})
+	res, err := c.GetScoringBatch(t.Context(), "job-1", id, testTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := settledRequests(s, 1); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
+	}
+	got := strings.Join(warningStrings(res.Warnings), "\n")
+	if res.Batch.Status != StatusPending || res.Batch.SentTotalJobs != nil || res.ScoringJobs[0].Score != nil ||
+		!strings.Contains(got, "totalJobs is a string, not a whole number") || !strings.Contains(got, "score is an object, not a number") {
+		t.Errorf("status %s, warnings:\n%s", res.Batch.Status, got)
 	}
 }
 

@@ -3,6 +3,7 @@ package nova
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -20,10 +21,11 @@ const (
 // Finished reports whether the status is terminal.
 func (s Status) Finished() bool { return s == StatusCompleted || s == StatusFailed }
 
-// knownStatus maps every spelling seen in any doc generation, lower-cased,
-// to its normalised value.
+// knownStatus maps every spelling seen in any doc generation, in any case,
+// to its normalised value. Nothing else is known: a status with spaces
+// around it is not one the docs list, so it is doubt like any other word.
 func knownStatus(raw string) (Status, bool) {
-	switch strings.ToLower(strings.TrimSpace(raw)) {
+	switch strings.ToLower(raw) {
 	case "pending", "in_progress", "processing", "queued":
 		return StatusPending, true
 	case "completed":
@@ -75,9 +77,9 @@ type SentCounts struct {
 type BatchDecision struct {
 	Status Status
 	Counts Counts
-	// Warnings name what the answer held that could not be true or did not
-	// agree; at most one per kind (counters, contradiction, no evidence).
-	Warnings []string
+	// Warnings name each doubt the answer held, and what kept a batch that
+	// otherwise looked finished from completing. None names a candidate.
+	Warnings []Warning
 }
 
 // DecideBatch is the one rule that turns everything an answer says about a
@@ -85,27 +87,25 @@ type BatchDecision struct {
 // require_completed, the summary) reads its result; nothing else decides.
 // jobs must already carry their own decided status (NormalizeJobStatus).
 //
-// The rule fails closed, because a gate that opens on a batch that is not
-// done is the worst thing this provider can do:
-//   - Counters that cannot be true are no evidence (a warning says which):
-//     a negative counter, a total below the number of listed jobs, completed
-//     plus failed above the total (see possibleCounts). What they would have
-//     said is taken from the listed jobs instead, which are all of a batch's
-//     jobs when the API sends no total (it does not paginate them).
-//   - The work is unfinished when any piece of evidence says so: a status
-//     spelt as pending, a listed job that is pending (by the job rule, a job
-//     that claims completion without a score is pending), or counters that
-//     show fewer finished jobs than the total.
-//   - Otherwise it is finished only on positive evidence: a status spelt as
-//     finished, or a non-zero total whose jobs are all shown finished. No
-//     evidence at all (no status, no counters, no jobs) is pending.
-//   - A finished batch is failed when any evidence shows a failed job (or
-//     the status says failed: GEN-A's "completed" meant finished, with or
-//     without failures, so failures win over it), else completed.
+// Completed is an allow-list, because a gate that opens on work that did
+// not happen is the worst thing this provider can do. A batch is completed
+// only when every one of these holds:
+//   - its status is absent or a known spelling of completed;
+//   - every field it sent could be read (b.Doubts is empty);
+//   - every counter it sent is possible, failedJobs is absent or 0, and the
+//     counters agree with the listed jobs;
+//   - its jobs are listed, at least one, each with an id and no id twice, as
+//     many as totalJobs when it is sent (the API lists all of a batch's jobs
+//     inline, without pages);
+//   - every listed job is completed by the job rule.
 //
-// A status that says finished while other evidence says unfinished is a
-// contradiction: the batch is pending, with one warning that names it.
-func DecideBatch(raw *string, sent SentCounts, jobs []ScoringJob) BatchDecision {
+// Anything else is pending, or failed when there is failure evidence (a
+// failed status, a failed listed job, a failedJobs above 0 even among
+// counters that cannot be true) and nothing says the work is unfinished (a
+// pending or unknown status, a pending listed job, counters that show work
+// left, jobs counted but not listed). An unknown word is doubt, never "no
+// evidence": it is named in a warning, and keeps the batch pending.
+func DecideBatch(b *Batch, jobs []ScoringJob) BatchDecision {
 	var d BatchDecision
 	var listed Counts
 	var listedPending int64
@@ -120,65 +120,128 @@ func DecideBatch(raw *string, sent SentCounts, jobs []ScoringJob) BatchDecision 
 			listedPending++
 		}
 	}
-	var countWarning string
-	d.Counts, countWarning = possibleCounts(sent, listed)
-	d.addWarning(countWarning)
+	sent := SentCounts{b.SentTotalJobs, b.SentCompletedJobs, b.SentFailedJobs}
+	said, known := apiStatus(b.APIStatus)
+	unknownWord := b.APIStatus != nil && !known
+
+	// Doubts are always named; each keeps the batch from completing.
+	doubts := slices.Clone(b.Doubts)
+	if unknownWord {
+		doubts = append(doubts, fmt.Sprintf("the API sent the unknown batch status %q; it is treated as unfinished", Sanitize(*b.APIStatus, ShortText)))
+	}
+	doubts = append(doubts, idDoubts(jobs)...)
+	var wrong []string
+	d.Counts, wrong = possibleCounts(sent, listed)
+	if len(wrong) > 0 {
+		doubts = append(doubts, fmt.Sprintf("the batch counters cannot be true (%s); the counts reported are taken from the listed jobs, "+
+			"keeping any failure counted", strings.Join(wrong, "; ")))
+	}
+	// A failed listed job is counted even when counters that can be true
+	// say otherwise: failure evidence is never dropped.
+	if listed.Failed > d.Counts.Failed {
+		d.Counts.Failed = listed.Failed
+		d.Counts.Completed = min(d.Counts.Completed, max(0, d.Counts.Total-d.Counts.Failed))
+	}
 	c := d.Counts
 
-	said, known := apiStatus(raw)
-	unfinishedCounters := addSat(c.Completed, c.Failed) < c.Total
-	unfinished := listedPending > 0 || unfinishedCounters || (known && said == StatusPending)
-	finishedEvidence := (known && said.Finished()) || (c.Total > 0 && !unfinishedCounters)
-	anyFailed := c.Failed > 0 || listed.Failed > 0 || (known && said == StatusFailed)
-
-	switch {
-	case unfinished:
-		d.Status = StatusPending
-	case !finishedEvidence:
-		d.Status = StatusPending
-	case anyFailed:
-		d.Status = StatusFailed
-	default:
-		d.Status = StatusCompleted
+	notListed := sent.Total != nil && *sent.Total > listed.Total
+	if notListed {
+		doubts = append(doubts, fmt.Sprintf("totalJobs is %d, but %d jobs are listed, and the API lists every job of a batch; "+
+			"the jobs not listed are treated as unfinished", *sent.Total, listed.Total))
 	}
 
+	// Gaps keep it from completing too, but are named only when nothing
+	// else explains why it did not complete.
+	var gaps []string
+	if listed.Total == 0 && !notListed {
+		gaps = append(gaps, "no scoring jobs are listed")
+	}
+	if n := sent.Completed; n != nil && *n >= 0 && *n != listed.Completed {
+		gaps = append(gaps, fmt.Sprintf("completedJobs is %d, but %d listed jobs are completed", *n, listed.Completed))
+	}
+	if n := sent.Failed; n != nil && *n >= 0 && *n != listed.Failed {
+		gaps = append(gaps, fmt.Sprintf("failedJobs is %d, but %d listed jobs failed", *n, listed.Failed))
+	}
+
+	// Counters show work left only when they counted finished jobs: a total
+	// alone above the listed jobs is a gap in the listing (notListed).
+	countersShowWork := len(wrong) == 0 && (sent.Completed != nil || sent.Failed != nil) && addSat(c.Completed, c.Failed) < c.Total
+	progressing := (known && said == StatusPending) || listedPending > 0 || countersShowWork
+	unfinished := progressing || unknownWord || notListed
+	failure := (known && said == StatusFailed) || listed.Failed > 0 || (sent.Failed != nil && *sent.Failed > 0)
+	statusSaysCompleted := b.APIStatus == nil || (known && said == StatusCompleted)
+
 	switch {
-	case known && said.Finished() && unfinished:
+	case statusSaysCompleted && len(doubts) == 0 && len(gaps) == 0 && !unfinished && !failure && listed.Completed == listed.Total && listed.Total > 0:
+		d.Status = StatusCompleted
+	case failure && !unfinished:
+		d.Status = StatusFailed
+	default:
+		d.Status = StatusPending
+	}
+
+	for _, w := range doubts {
+		d.Warnings = append(d.Warnings, Warning{Text: w})
+	}
+	contradiction := known && said.Finished() && progressing
+	if contradiction {
 		var why []string
 		if listedPending > 0 {
 			why = append(why, fmt.Sprintf("%d of %d listed jobs are still pending", listedPending, listed.Total))
 		}
-		if unfinishedCounters {
+		if countersShowWork {
 			why = append(why, fmt.Sprintf("its counters show %d of %d jobs finished", addSat(c.Completed, c.Failed), c.Total))
 		}
-		d.addWarning(fmt.Sprintf("Nova says the batch is %q, but %s; it is treated as pending until everything agrees",
-			Sanitize(*raw, ShortText), strings.Join(why, " and ")))
-	case raw != nil && !known:
-		d.addWarning(fmt.Sprintf("the API sent the unknown batch status %q; the batch is treated as %s, derived from its counters and jobs",
-			Sanitize(*raw, ShortText), d.Status))
-	case !known && !unfinished && !finishedEvidence:
-		d.addWarning("the batch has no status, no job counters and no scoring jobs, so nothing shows that it finished; it is treated as pending")
+		d.Warnings = append(d.Warnings, Warning{Text: fmt.Sprintf("Nova says the batch is %q, but %s; it is treated as pending until everything agrees",
+			Sanitize(*b.APIStatus, ShortText), strings.Join(why, " and "))})
+	}
+	if d.Status != StatusCompleted && len(doubts) == 0 && !contradiction && !progressing {
+		switch {
+		case len(gaps) > 0:
+			d.Warnings = append(d.Warnings, Warning{Text: fmt.Sprintf("the batch is treated as %s: %s", d.Status, strings.Join(gaps, "; "))})
+		case d.Status == StatusPending:
+			d.Warnings = append(d.Warnings, Warning{Text: "the batch is treated as pending: nothing shows that every job finished"})
+		}
 	}
 	return d
 }
 
-func (d *BatchDecision) addWarning(w string) {
-	if w != "" {
-		d.Warnings = append(d.Warnings, w)
+// idDoubts names listed jobs without an id, and ids listed more than once:
+// either way the listing cannot show that every job was seen once.
+func idDoubts(jobs []ScoringJob) []string {
+	seen := make(map[string]int, len(jobs))
+	var missing, repeated int
+	for i := range jobs {
+		id := jobs[i].ID
+		if id == nil || strings.TrimSpace(*id) == "" {
+			missing++
+			continue
+		}
+		seen[*id]++
+		if seen[*id] == 2 {
+			repeated++
+		}
 	}
+	var doubts []string
+	if missing > 0 {
+		doubts = append(doubts, fmt.Sprintf("%d listed jobs have no id", missing))
+	}
+	switch {
+	case repeated == 1:
+		doubts = append(doubts, "a scoring job id is listed more than once")
+	case repeated > 1:
+		doubts = append(doubts, fmt.Sprintf("%d scoring job ids are listed more than once", repeated))
+	}
+	return doubts
 }
 
-// possibleCounts decides which counters the API sent can be used as
-// evidence; the warning names what could not be true.
-//
-// A total is kept when it can be true by itself (not negative, not below the
-// number of listed jobs): a total above the listed jobs can only make a batch
-// less finished, so keeping it can only close a gate. Completed and failed
-// are what open one, so as soon as any counter cannot be true (negative, a
-// total below the listed jobs, completed plus failed above the total) both
-// are dropped and taken from the listed jobs, which then have to show every
-// job finished on their own.
-func possibleCounts(sent SentCounts, listed Counts) (Counts, string) {
+// possibleCounts decides which counters the API sent can be used, and names
+// those that cannot be true: a negative counter, a total below the number of
+// listed jobs, completed plus failed above the total. When one cannot be
+// true, the counts are the listed jobs', except that a failure counted is
+// never dropped: failed is the larger of failedJobs and the failed listed
+// jobs.
+func possibleCounts(sent SentCounts, listed Counts) (Counts, []string) {
 	c := listed
 	var wrong []string
 	if t := sent.Total; t != nil {
@@ -210,57 +273,81 @@ func possibleCounts(sent SentCounts, listed Counts) (Counts, string) {
 		wrong = append(wrong, fmt.Sprintf("%d completed + %d failed is more than the %d in total", c.Completed, c.Failed, c.Total))
 	}
 	if len(wrong) == 0 {
-		return c, ""
+		return c, nil
 	}
-	c.Completed, c.Failed = listed.Completed, listed.Failed
-	return c, fmt.Sprintf("the batch counters disagree and cannot be true (%s); completedJobs and failedJobs are not used as evidence, "+
-		"and the counts reported are taken from the listed jobs", strings.Join(wrong, "; "))
+	failed := listed.Failed
+	if sent.Failed != nil && *sent.Failed > failed {
+		failed = *sent.Failed
+	}
+	failed = min(failed, c.Total)
+	return Counts{Total: c.Total, Completed: min(listed.Completed, c.Total-failed), Failed: failed}, wrong
 }
 
-// NormalizeJobStatus is the same rule for one scoring job, used inside a
-// batch and by the single-job data sources alike. It fails closed too:
-//   - a status spelt as pending or failed is believed: neither opens a gate;
-//   - a status spelt as completed is believed only for a job that carries a
-//     score Nova can give (MinScore..MaxScore) and no error code or failure
-//     time; otherwise the job is pending, with a warning naming why;
-//   - without a known status, a job with an error code or a valid failedAt
-//     is failed, one with a valid completedAt and a score is completed, any
-//     other is pending.
+// NormalizeJobStatus is the job rule, used inside a batch and by the
+// single-job data sources alike; it returns the status and warnings (texts
+// that name no candidate). Completed is an allow-list here too: a job is
+// completed only when its status is absent or a known spelling of
+// completed, it has a score Nova can give (MinScore..MaxScore), it has a
+// valid completedAt when it has no status, every field it sent could be
+// read (j.Doubts is empty), and it carries no failure signal in any form: an
+// error code, a non-blank error message, or a failedAt that was sent, even
+// one that could not be parsed.
 //
-// Malformed timestamps have already been turned into nil (no evidence).
-func NormalizeJobStatus(j *ScoringJob) (Status, string) {
-	failure := j.FailedAt != nil || hasText(j.ErrorCode)
+// Otherwise it is failed when its status says failed, or when it carries a
+// failure signal and its status says it finished (or says nothing); a
+// pending or unknown status keeps it pending, as does anything else.
+func NormalizeJobStatus(j *ScoringJob) (Status, []string) {
 	said, known := apiStatus(j.APIStatus)
-	if known {
-		if said != StatusCompleted {
-			return said, ""
-		}
-		var why string
-		switch {
-		case failure:
-			why = "it carries an error code or a failure time"
-		case j.Score == nil:
-			why = "it has no score"
-		case !validScore(j.Score):
-			why = fmt.Sprintf("its score %g is outside %d..%d", *j.Score, MinScore, MaxScore)
-		default:
-			return StatusCompleted, ""
-		}
-		return StatusPending, fmt.Sprintf("scoring job %s: Nova says it is %q, but %s; it is treated as pending",
-			sanitizePtr(j.ID, ShortText), Sanitize(*j.APIStatus, ShortText), why)
+	unknownWord := j.APIStatus != nil && !known
+	doubts := slices.Clone(j.Doubts)
+	if unknownWord {
+		doubts = append(doubts, fmt.Sprintf("the API sent the unknown status %q; it is treated as unfinished", Sanitize(*j.APIStatus, ShortText)))
 	}
-	derived := StatusPending
+	if j.ErrorCode != nil && !hasText(j.ErrorCode) {
+		doubts = append(doubts, "errorCode is sent but empty; the job cannot count as completed")
+	}
+	signals := failureSignals(j)
+
+	var status Status
+	var why string
 	switch {
-	case failure:
-		derived = StatusFailed
-	case j.CompletedAt != nil && validScore(j.Score):
-		derived = StatusCompleted
+	case known && said == StatusPending, unknownWord:
+		status = StatusPending
+	case known && said == StatusFailed:
+		status = StatusFailed
+	case len(signals) > 0:
+		status = StatusFailed
+		why = "it carries " + strings.Join(signals, " and ")
+	case len(doubts) > 0:
+		status = StatusPending
+	case j.Score == nil:
+		status, why = StatusPending, "it has no score"
+	case !validScore(j.Score):
+		status, why = StatusPending, fmt.Sprintf("its score is outside %d..%d", MinScore, MaxScore)
+	case !known && j.CompletedAt == nil:
+		status = StatusPending
+	default:
+		status = StatusCompleted
 	}
-	if j.APIStatus == nil {
-		return derived, ""
+	if known && said == StatusCompleted && status != StatusCompleted && why != "" {
+		doubts = append(doubts, fmt.Sprintf("Nova says it is %q, but %s; it is treated as %s", Sanitize(*j.APIStatus, ShortText), why, status))
 	}
-	return derived, fmt.Sprintf("scoring job %s: the API sent the unknown status %q; it is treated as %s",
-		sanitizePtr(j.ID, ShortText), Sanitize(*j.APIStatus, ShortText), derived)
+	return status, doubts
+}
+
+// failureSignals names the signs of failure a job carries, in any form.
+func failureSignals(j *ScoringJob) []string {
+	var s []string
+	if hasText(j.ErrorCode) {
+		s = append(s, "an error code")
+	}
+	if hasText(j.ErrorMessage) {
+		s = append(s, "an error message")
+	}
+	if j.FailedAt != nil || j.FailedAtSent {
+		s = append(s, "a failure time")
+	}
+	return s
 }
 
 // hasText reports whether an optional string holds more than blanks: an

@@ -49,16 +49,17 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// checkTimestamp turns a malformed timestamp into nil and a warning naming
-// the field; owner names the object it belongs to.
-func checkTimestamp(ts **Timestamp, owner, field string) string {
+// checkTimestamp turns a malformed timestamp into nil and returns a
+// sentence naming the field (never its value: the privacy-preserving reads
+// show it too), or "" when the timestamp is absent or valid.
+func checkTimestamp(ts **Timestamp, field string) string {
 	if *ts == nil || !(*ts).Invalid {
 		return ""
 	}
-	bad := (*ts).Malformed
+	empty := (*ts).Malformed == ""
 	*ts = nil
-	if bad == "" {
-		return fmt.Sprintf("%s: %s is empty, not an RFC 3339 date-time; it is reported as null and not used as evidence", owner, field)
+	if empty {
+		return field + " is empty, not an RFC 3339 date-time; it is reported as null and not used as evidence"
 	}
-	return fmt.Sprintf("%s: %s %q is not an RFC 3339 date-time; it is reported as null and not used as evidence", owner, field, bad)
+	return field + " is not an RFC 3339 date-time; it is reported as null and not used as evidence"
 }

@@ -33,6 +33,10 @@ type Batch struct {
 	FailedJobs    int64  `json:"-"`
 	PendingJobs   int64  `json:"-"`
 	Status        Status `json:"-"`
+
+	// Doubts name the batch's fields (and its list of jobs) that were sent
+	// but could not be read: each keeps the batch from completing.
+	Doubts []string `json:"-"`
 }
 
 // ScoringJob is one application's scoring work, inside a batch or alone.
@@ -53,6 +57,12 @@ type ScoringJob struct {
 	FailedAt          *Timestamp  `json:"failedAt"`
 
 	Status Status `json:"-"`
+	// FailedAtSent is set when failedAt was sent and not null, even when it
+	// could not be parsed (FailedAt is then nil): a failure signal still.
+	FailedAtSent bool `json:"-"`
+	// Doubts name the job's fields that were sent but could not be read:
+	// each keeps the job from completing.
+	Doubts []string `json:"-"`
 }
 
 // Assessment is the model's written judgement of a candidate. The lists are
@@ -85,7 +95,7 @@ type BatchResult struct {
 	TraceID string `json:"-"`
 	// Warnings are things the API sent that were tolerated but deserve a
 	// person's attention (unknown statuses, counters that disagree).
-	Warnings []string `json:"-"`
+	Warnings []Warning `json:"-"`
 	// UnknownStatuses are the status values the provider did not know, so
 	// that a wait which never ends can say which value kept it waiting.
 	UnknownStatuses []string `json:"-"`
@@ -98,33 +108,45 @@ type BatchResult struct {
 type ScoringJobResult struct {
 	ScoringJob *ScoringJob `json:"scoringJob"`
 
-	TraceID         string   `json:"-"`
-	Warnings        []string `json:"-"`
-	UnknownStatuses []string `json:"-"`
+	TraceID         string    `json:"-"`
+	Warnings        []Warning `json:"-"`
+	UnknownStatuses []string  `json:"-"`
 }
 
 // DecodeBatch parses a batch-status body, normalises its statuses and fills
 // the derived fields. Unknown fields are ignored: the API may add them
-// without notice (nova-api.md §1).
+// without notice (nova-api.md §1). A field of the wrong type, or a malformed
+// one, does not fail the read: it is no evidence, with a warning, and keeps
+// the batch from completing. Only a body that is not a batch at all (not
+// JSON, not an object, no "batch" object) is an error.
 func DecodeBatch(body []byte) (*BatchResult, error) {
-	var r BatchResult
-	if err := decodeJSON(body, &r); err != nil {
+	var raw json.RawMessage
+	if err := decodeJSON(body, &raw); err != nil {
 		return nil, err
 	}
-	if r.Batch == nil {
+	top, ok := readFields(raw)
+	if !ok {
+		return nil, errors.New("the response is not a JSON object")
+	}
+	bf, ok := top.object("batch")
+	if !ok {
 		return nil, errors.New(`the response has no "batch" object`)
 	}
-	if r.ScoringJobs == nil {
-		r.ScoringJobs = []ScoringJob{}
+	r := &BatchResult{Batch: decodeBatchFields(bf), ScoringJobs: []ScoringJob{}, RejectedApplications: []RejectedApplication{}}
+	b := r.Batch
+	if items, ok := top.list("scoringJobs"); ok {
+		for _, item := range items {
+			r.ScoringJobs = append(r.ScoringJobs, decodeJob(item))
+		}
 	}
-	// Jobs first: the batch's status is derived from them when it must be.
+	r.decodeRejected(top)
+	b.Doubts = append(b.Doubts, top.doubts...)
+
+	// Jobs first: the batch's status is decided from them.
 	for i := range r.ScoringJobs {
 		r.addNotes(r.ScoringJobs[i].normalize())
 	}
-	b := r.Batch
-	r.addWarning(checkTimestamp(&b.CreatedAt, "batch", "createdAt"))
-	r.addWarning(checkTimestamp(&b.CompletedAt, "batch", "completedAt"))
-	d := DecideBatch(b.APIStatus, SentCounts{b.SentTotalJobs, b.SentCompletedJobs, b.SentFailedJobs}, r.ScoringJobs)
+	d := DecideBatch(b, r.ScoringJobs)
 	b.Status = d.Status
 	b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.PendingJobs = d.Counts.Total, d.Counts.Completed, d.Counts.Failed, d.Counts.Pending()
 	r.Warnings = append(r.Warnings, d.Warnings...)
@@ -135,59 +157,160 @@ func DecodeBatch(body []byte) (*BatchResult, error) {
 	}
 	var repeated []string
 	if r.Scores, repeated = lowestScores(r.ScoringJobs); len(repeated) > 0 {
-		r.addWarning(fmt.Sprintf("applications listed more than once: %s; scores keeps the lowest score listed for each", strings.Join(repeated, ", ")))
-	}
-	if r.RejectedApplications == nil {
-		r.RejectedApplications = []RejectedApplication{}
+		r.Warnings = append(r.Warnings, Warning{
+			Subject: "applications " + strings.Join(repeated, ", "),
+			Text:    "listed more than once; scores keeps the lowest score listed for each",
+		})
 	}
 	// Documented as sorted by application id; sorted here too, so that a
 	// server that forgets does not reorder state between reads.
 	slices.SortStableFunc(r.RejectedApplications, func(a, b RejectedApplication) int {
 		return cmp.Compare(derefOr(a.ApplicationID), derefOr(b.ApplicationID))
 	})
-	return &r, nil
+	return r, nil
 }
 
-// DecodeScoringJob parses a {"scoringJob": {...}} body.
+// decodeBatchFields reads the batch object; its timestamps are checked
+// here, so that every doubt about the batch is in Doubts before the rule.
+func decodeBatchFields(f *fieldReader) *Batch {
+	b := &Batch{
+		ID:                f.str("id"),
+		JobID:             f.str("jobId"),
+		APIStatus:         f.str("status"),
+		CreatedAt:         f.timestamp("createdAt"),
+		CompletedAt:       f.timestamp("completedAt"),
+		SentTotalJobs:     f.count("totalJobs"),
+		SentCompletedJobs: f.count("completedJobs"),
+		SentFailedJobs:    f.count("failedJobs"),
+	}
+	b.Doubts = f.doubts
+	for _, ts := range []struct {
+		ts   **Timestamp
+		name string
+	}{{&b.CreatedAt, "the batch's createdAt"}, {&b.CompletedAt, "the batch's completedAt"}} {
+		if w := checkTimestamp(ts.ts, ts.name); w != "" {
+			b.Doubts = append(b.Doubts, w)
+		}
+	}
+	return b
+}
+
+// decodeJob reads one listed job; one that is not even an object is kept,
+// as a job that cannot be completed, so that the listing's length stays.
+func decodeJob(raw json.RawMessage) ScoringJob {
+	f, ok := readFields(raw)
+	if !ok {
+		return ScoringJob{Doubts: []string{fmt.Sprintf("a listed job is %s, not an object", jsonKind(raw))}}
+	}
+	j := ScoringJob{
+		ID:                f.str("id"),
+		CriteriaVersionID: f.str("criteriaVersionId"),
+		JobID:             f.str("jobId"),
+		ApplicationID:     f.str("applicationId"),
+		APIStatus:         f.str("status"),
+		IsRescore:         f.boolean("isRescore"),
+		Score:             f.number("score"),
+		ErrorCode:         f.str("errorCode"),
+		ErrorMessage:      f.str("errorMessage"),
+		QueuedAt:          f.timestamp("queuedAt"),
+		StartedAt:         f.timestamp("startedAt"),
+		CompletedAt:       f.timestamp("completedAt"),
+		FailedAt:          f.timestamp("failedAt"),
+	}
+	j.FailedAtSent = j.FailedAt != nil
+	if a, ok := f.object("assessment"); ok {
+		j.Assessment = &Assessment{
+			Verdict:        a.str("verdict"),
+			Strengths:      a.strList("strengths"),
+			Concerns:       a.strList("concerns"),
+			InterviewFocus: a.strList("interviewFocus"),
+		}
+		for _, d := range a.doubts {
+			f.doubt("assessment: " + d)
+		}
+	}
+	j.Doubts = f.doubts
+	return j
+}
+
+// decodeRejected reads rejectedApplications. They have no scoring job and
+// say nothing about whether the jobs finished, so what cannot be read here
+// is a warning only.
+func (r *BatchResult) decodeRejected(top *fieldReader) {
+	var doubts fieldReader
+	items, _ := top.list("rejectedApplications")
+	for _, item := range items {
+		f, ok := readFields(item)
+		if !ok {
+			doubts.doubt(fmt.Sprintf("a rejected application is %s, not an object", jsonKind(item)))
+			continue
+		}
+		var ra RejectedApplication
+		ra.ApplicationID = f.str("applicationId")
+		if e, ok := f.object("error"); ok {
+			ra.Error.Reason, ra.Error.Message = e.str("reason"), e.str("message")
+			f.doubts = append(f.doubts, e.doubts...)
+		}
+		doubts.doubts = append(doubts.doubts, f.doubts...)
+		r.RejectedApplications = append(r.RejectedApplications, ra)
+	}
+	for _, d := range slices.Compact(doubts.doubts) {
+		r.Warnings = append(r.Warnings, Warning{Text: "rejectedApplications: " + d})
+	}
+}
+
+// DecodeScoringJob parses a {"scoringJob": {...}} body; like DecodeBatch,
+// only a body that is not a scoring job at all is an error.
 func DecodeScoringJob(body []byte) (*ScoringJobResult, error) {
-	var r ScoringJobResult
-	if err := decodeJSON(body, &r); err != nil {
+	var raw json.RawMessage
+	if err := decodeJSON(body, &raw); err != nil {
 		return nil, err
 	}
-	if r.ScoringJob == nil {
+	top, ok := readFields(raw)
+	if !ok {
+		return nil, errors.New("the response is not a JSON object")
+	}
+	jobRaw, ok := top.value("scoringJob")
+	if !ok || jsonKind(jobRaw) != "an object" {
 		return nil, errors.New(`the response has no "scoringJob" object`)
 	}
-	n := r.ScoringJob.normalize()
+	j := decodeJob(jobRaw)
+	j.Doubts = append(j.Doubts, top.doubts...)
+	r := &ScoringJobResult{ScoringJob: &j}
+	n := j.normalize()
 	r.Warnings, r.UnknownStatuses = n.warnings, n.unknown
-	return &r, nil
+	return r, nil
 }
 
 // jobNotes is what normalising one job found worth telling.
 type jobNotes struct {
-	warnings []string
+	warnings []Warning
 	unknown  []string
-}
-
-func (n *jobNotes) warn(w string) {
-	if w != "" {
-		n.warnings = append(n.warnings, w)
-	}
 }
 
 func (j *ScoringJob) normalize() jobNotes {
 	var n jobNotes
-	owner := "scoring job " + sanitizePtr(j.ID, ShortText)
 	for _, f := range []struct {
 		ts   **Timestamp
 		name string
 	}{{&j.QueuedAt, "queuedAt"}, {&j.StartedAt, "startedAt"}, {&j.CompletedAt, "completedAt"}, {&j.FailedAt, "failedAt"}} {
-		n.warn(checkTimestamp(f.ts, owner, f.name))
+		if w := checkTimestamp(f.ts, f.name); w != "" {
+			if f.name == "failedAt" {
+				w += "; it still counts as a sign of failure"
+			}
+			j.Doubts = append(j.Doubts, w)
+		}
 	}
-	var w string
-	j.Status, w = NormalizeJobStatus(j)
-	if w != "" {
-		n.warn(w)
-		n.unknown = append(n.unknown, fmt.Sprintf("scoring job status %q", Sanitize(*j.APIStatus, ShortText)))
+	var texts []string
+	j.Status, texts = NormalizeJobStatus(j)
+	subject := jobSubject(j)
+	for _, t := range texts {
+		n.warnings = append(n.warnings, Warning{Subject: subject, Text: t})
+	}
+	if j.APIStatus != nil {
+		if _, known := knownStatus(*j.APIStatus); !known {
+			n.unknown = append(n.unknown, fmt.Sprintf("scoring job status %q", Sanitize(*j.APIStatus, ShortText)))
+		}
 	}
 	if a := j.Assessment; a != nil {
 		a.Strengths = nonNil(a.Strengths)
@@ -195,12 +318,6 @@ func (j *ScoringJob) normalize() jobNotes {
 		a.InterviewFocus = nonNil(a.InterviewFocus)
 	}
 	return n
-}
-
-func (r *BatchResult) addWarning(w string) {
-	if w != "" {
-		r.Warnings = append(r.Warnings, w)
-	}
 }
 
 func (r *BatchResult) addNotes(n jobNotes) {

@@ -1,6 +1,7 @@
 package nova
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -142,7 +143,7 @@ func TestDecodeBatchVariants(t *testing.T) {
 			status:    StatusPending, // impossible counters are no evidence: nothing shows the one job finished
 			apiStatus: ptr("paused"),
 			jobStatus: []Status{},
-			warnings:  2,
+			warnings:  3, // the unknown word, the counters, the job counted but not listed
 		},
 	}
 	for _, tt := range tests {
@@ -180,16 +181,15 @@ func TestDecodeBatchVariants(t *testing.T) {
 
 func TestDecodeBatchRejectsBrokenBodies(t *testing.T) {
 	tests := map[string]string{
-		"empty":              ``,
-		"whitespace":         "  \n",
-		"truncated":          `{"batch":{"id":"b","jobId":"j","totalJobs":1`,
-		"wrong counter type": `{"batch":{"id":"b","jobId":"j","totalJobs":"two"},"scoringJobs":[]}`,
-		"wrong score type":   `{"batch":{"id":"b","jobId":"j","totalJobs":1},"scoringJobs":[{"score":{"value":7}}]}`,
-		"no batch":           `{"scoringJobs":[]}`,
-		"null batch":         `{"batch":null}`,
-		"array":              `[1,2,3]`,
-		"html":               `<html><title>502 Bad Gateway</title></html>`,
-		"trailing garbage":   `{"batch":{"id":"b"}} {"batch":{}}`,
+		"empty":               ``,
+		"whitespace":          "  \n",
+		"truncated":           `{"batch":{"id":"b","jobId":"j","totalJobs":1`,
+		"batch not an object": `{"batch":"b1"}`,
+		"no batch":            `{"scoringJobs":[]}`,
+		"null batch":          `{"batch":null}`,
+		"array":               `[1,2,3]`,
+		"html":                `<html><title>502 Bad Gateway</title></html>`,
+		"trailing garbage":    `{"batch":{"id":"b"}} {"batch":{}}`,
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -217,8 +217,9 @@ func TestDecodeBatchTimestamps(t *testing.T) {
 	if q := r.ScoringJobs[0].QueuedAt; q == nil || q.Text != "2025-12-14T10:30:45.5Z" {
 		t.Errorf("queuedAt = %+v", q)
 	}
-	if len(r.Warnings) != 2 || !strings.Contains(r.Warnings[0], `scoring job s1: completedAt "yesterday"`) || !strings.Contains(r.Warnings[1], `batch: completedAt "17"`) {
-		t.Errorf("warnings = %q", r.Warnings)
+	got := warningStrings(r.Warnings)
+	if len(got) != 2 || !strings.Contains(got[0], `scoring job "s1": completedAt is not an RFC 3339 date-time`) || !strings.Contains(got[1], `the batch's completedAt is not an RFC 3339`) {
+		t.Errorf("warnings = %q", got)
 	}
 }
 
@@ -257,5 +258,71 @@ func TestDecodeBatchKeepsMissingIDsNull(t *testing.T) {
 	}
 	if r.Batch.ID != nil || r.Batch.JobID != nil || r.ScoringJobs[0].ID != nil || r.RejectedApplications[0].ApplicationID != nil {
 		t.Fatalf("omitted ids must stay null, not become empty strings: %+v", r)
+	}
+}
+
+// Harmless type variants do not fail the read: a field of the wrong type is
+// null, with a warning naming the field (never its value), and can only
+// keep the batch from completing; 3.0 is 3.
+func TestDecodeBatchTypeVariants(t *testing.T) {
+	const job = `{"id":"sj-1","applicationId":"app-1","status":"completed","score":8,"completedAt":"2025-12-14T10:31:20Z"%s}`
+	for _, tt := range []struct {
+		name, batch, job string
+		status           Status
+		warning          string
+	}{
+		{"counters written as 3.0", `"totalJobs":1.0,"completedJobs":1.0,"failedJobs":0.0`, "", StatusCompleted, ""},
+		{"score as a string", `"totalJobs":1`, `,"score":"8.5"`, StatusPending, `scoring job "sj-1": score is a string, not a number`},
+		{"isRescore as a string", `"totalJobs":1`, `,"isRescore":"false"`, StatusPending, `isRescore is a string, not a boolean`},
+		{"a counter as a string", `"totalJobs":"1"`, "", StatusPending, `totalJobs is a string, not a whole number`},
+		{"a counter that is not whole", `"totalJobs":1.5`, "", StatusPending, `totalJobs is not a whole number`},
+		{"a field sent twice", `"status":"failed","status":"completed"`, "", StatusPending, `the field "status" is sent more than once`},
+		{"a field in another case", `"Status":"FAILED"`, "", StatusPending, `the field "Status" is not spelt as documented (status)`},
+		{"an assessment of the wrong shape", "", `,"assessment":{"verdict":3}`, StatusPending, `assessment: verdict is a number, not a string`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			j := fmt.Sprintf(job, tt.job)
+			if strings.Count(tt.job, `"score"`) > 0 {
+				j = strings.Replace(j, `"score":8,`, "", 1)
+			}
+			r, err := DecodeBatch([]byte(`{"batch":{"id":"b"` + prefixComma(tt.batch) + `},"scoringJobs":[` + j + `]}`))
+			if err != nil {
+				t.Fatalf("the read failed: %v", err)
+			}
+			got := strings.Join(warningStrings(r.Warnings), "\n")
+			if r.Batch.Status != tt.status || (tt.warning == "") != (got == "") || !strings.Contains(got, tt.warning) {
+				t.Errorf("status %s, warnings:\n%s\nwant %s and %q", r.Batch.Status, got, tt.status, tt.warning)
+			}
+			if strings.Contains(got, "8.5") || strings.Contains(got, "app-1") {
+				t.Errorf("a warning names a candidate's value:\n%s", got)
+			}
+		})
+	}
+}
+
+func prefixComma(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "," + s
+}
+
+// String names the record; Anonymous names only its kind.
+func TestWarningRendering(t *testing.T) {
+	for _, tt := range []struct {
+		w               Warning
+		full, anonymous string
+	}{
+		{Warning{Text: "the batch is odd"}, "the batch is odd", "the batch is odd"},
+		{Warning{Subject: `scoring job "sj-1"`, Text: "its score is outside 1..10"}, `scoring job "sj-1": its score is outside 1..10`, "a scoring job: its score is outside 1..10"},
+		{Warning{Subject: `applications "a", "b"`, Text: "listed more than once"}, `applications "a", "b": listed more than once`, "applications: listed more than once"},
+		{Warning{Subject: "criteria version", Text: "createdAt is empty"}, "criteria version: createdAt is empty", "a record: createdAt is empty"},
+	} {
+		if got := tt.w.String(); got != tt.full {
+			t.Errorf("String() = %q, want %q", got, tt.full)
+		}
+		if got := tt.w.Anonymous(); got != tt.anonymous {
+			t.Errorf("Anonymous() = %q, want %q", got, tt.anonymous)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package novafake
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 )
@@ -27,7 +28,7 @@ func (s *Server) getBatch(w http.ResponseWriter, x *exchange) {
 	resp := s.renderBatchResponse(b)
 	s.mu.Unlock()
 	x.mutate(&resp.Batch, resp.ScoringJobs)
-	s.writeJSON(w, x, http.StatusOK, resp)
+	s.writeAnswer(w, x, resp)
 }
 
 // getScoringJob answers
@@ -65,5 +66,33 @@ func (s *Server) serveJob(w http.ResponseWriter, x *exchange, find func() *job, 
 	j.poll(s.cfg.now())
 	resp := wireJobEnvelope{ScoringJob: s.renderJob(j)}
 	s.mu.Unlock()
-	s.writeJSON(w, x, http.StatusOK, resp)
+	s.writeAnswer(w, x, resp)
+}
+
+// RewriteAnswers makes every successful batch and scoring-job read pass its
+// JSON body through fn before it is sent (nil: as rendered). route is the
+// read's route (RouteGetBatch, RouteGetScoringJob, RouteGetApplicationScore).
+// Tests use it to turn the real answer of a seeded batch, ids and criteria
+// included, into a hostile variant of it.
+func (s *Server) RewriteAnswers(fn func(route string, body []byte) []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rewrite = fn
+}
+
+// writeAnswer sends a successful read, rewritten when a test asked for it.
+func (s *Server) writeAnswer(w http.ResponseWriter, x *exchange, resp any) {
+	s.mu.Lock()
+	fn := s.rewrite
+	s.mu.Unlock()
+	if fn == nil {
+		s.writeJSON(w, x, http.StatusOK, resp)
+		return
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		// Only our own wire structs are encoded here, so this is a bug.
+		panic(fmt.Errorf("novafake: encode response: %w", err))
+	}
+	s.writeRaw(w, x, http.StatusOK, "application/json", string(fn(x.route.pattern, b)))
 }

@@ -2,6 +2,8 @@ package novafake
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -72,5 +74,34 @@ func TestLatestScore(t *testing.T) {
 	e := wantError(t, resp, raw, http.StatusNotFound, "APPLICATION_NOT_FOUND")
 	if e.Message != "Application b of job job-1 has no scoring job" {
 		t.Errorf("message %q", e.Message)
+	}
+}
+
+// RewriteAnswers passes every successful batch and scoring-job read, with
+// its route, through the test's rewrite; errors and other routes are left
+// alone, and nil stops rewriting.
+func TestRewriteAnswers(t *testing.T) {
+	s, ts := start(t)
+	id := mustAdd(t, s, BatchSpec{Tenant: tenant, JobID: "job-1", Jobs: []JobSpec{{ApplicationID: "app-1", ID: "sj-1"}}})
+	var routes []string
+	s.RewriteAnswers(func(route string, body []byte) []byte {
+		routes = append(routes, route)
+		return []byte(strings.Replace(string(body), `"status":"completed"`, `"status":"RUNNING"`, 1))
+	})
+	for _, path := range []string{batchPath("job-1", id), "/v1/jobs/job-1/applications/app-1/scoring-jobs/sj-1", "/v1/jobs/job-1/applications/app-1/score"} {
+		resp, raw := get(t, ts, path)
+		wantStatus(t, resp, raw, http.StatusOK)
+		if !strings.Contains(string(raw), `"status":"RUNNING"`) {
+			t.Errorf("%s was not rewritten: %s", path, raw)
+		}
+	}
+	resp, raw := get(t, ts, batchPath("job-1", "nope"))
+	wantError(t, resp, raw, http.StatusNotFound, "BATCH_NOT_FOUND")
+	if want := []string{RouteGetBatch, RouteGetScoringJob, RouteGetApplicationScore}; !slices.Equal(routes, want) {
+		t.Errorf("routes %q, want %q", routes, want)
+	}
+	s.RewriteAnswers(nil)
+	if _, raw := get(t, ts, batchPath("job-1", id)); strings.Contains(string(raw), "RUNNING") {
+		t.Errorf("still rewritten after RewriteAnswers(nil): %s", raw)
 	}
 }

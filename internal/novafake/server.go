@@ -17,6 +17,7 @@ type Server struct {
 	mu      sync.Mutex
 	data    store
 	faults  []Fault
+	rewrite func(route string, body []byte) []byte
 	log     requestLog
 	windows map[windowKey]window
 }

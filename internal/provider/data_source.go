@@ -44,6 +44,10 @@ type novaDataSource[T any] struct {
 	// defaultGroupSize, when set, is the default of min_group_size, which
 	// the data source then offers (the aggregate record).
 	defaultGroupSize int64
+	// anonymousWarnings is set for the reads that name no candidate (the
+	// summary and the ephemeral resources): their warnings leave out the
+	// record they are about, and identical ones are told once with a count.
+	anonymousWarnings bool
 	// defaultInterval is the poll interval of a data source that can wait;
 	// zero means it cannot.
 	defaultInterval time.Duration
@@ -66,7 +70,7 @@ type readResult struct {
 	finished bool
 	summary  string         // the state, for progress and timeout messages
 	fields   map[string]any // the state, for the per-read log line
-	warnings []string
+	warnings []nova.Warning
 	// unknown names the status values the provider did not know; they are
 	// treated as pending, so a wait that times out says they kept it waiting.
 	unknown []string
@@ -314,7 +318,7 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		}
 		p := polled[T]{value: v, readResult: d.result(v)}
 		if len(seenWarnings) < maxWaitWarnings {
-			addWarnings(&seenWarnings, t, p.warnings)
+			addWarnings(&seenWarnings, t, d.warningTexts(p.warnings))
 		}
 		tflog.Info(ctx, "Read Nova "+d.kind, p.fields)
 		return p, nil
@@ -326,7 +330,7 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		p, err = wait(ctx, poller, read, func(p polled[T]) bool { return p.finished })
 		if err != nil {
 			diags.Append(seenWarnings...)
-			addWarnings(diags, t, p.warnings)
+			addWarnings(diags, t, d.warningTexts(p.warnings))
 		}
 		var we *waitError
 		if errors.As(err, &we) {
@@ -343,7 +347,7 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		return readOutcome[T]{}, false
 	}
 
-	addWarnings(diags, t, p.warnings)
+	addWarnings(diags, t, d.warningTexts(p.warnings))
 	m := mapping{includeAssessments: includeAssessments(args.includeAssessments), minGroupSize: d.defaultGroupSize}
 	if !args.minGroupSize.IsNull() && !args.minGroupSize.IsUnknown() {
 		m.minGroupSize = args.minGroupSize.ValueInt64()
@@ -354,6 +358,40 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		return readOutcome[T]{}, false
 	}
 	return readOutcome[T]{polled: p, target: t, raw: raw}, true
+}
+
+// warningTexts renders a read's warnings: in full (String), or, for the
+// reads that name no candidate, without their subject (Anonymous), each
+// distinct text once, with how many records it was about.
+func (d *novaDataSource[T]) warningTexts(warnings []nova.Warning) []string {
+	texts := make([]string, 0, len(warnings))
+	if !d.anonymousWarnings {
+		for _, w := range warnings {
+			texts = append(texts, w.String())
+		}
+		return texts
+	}
+	type key struct{ kind, text string }
+	counts := map[key]int{}
+	var order []nova.Warning
+	for _, w := range warnings {
+		k := key{w.Kind(), w.Text}
+		if counts[k] == 0 {
+			order = append(order, w)
+		}
+		counts[k]++
+	}
+	for _, w := range order {
+		switch n, kind := counts[key{w.Kind(), w.Text}], w.Kind(); {
+		case n == 1 || kind == "":
+			texts = append(texts, w.Anonymous())
+		case strings.HasSuffix(kind, "s"):
+			texts = append(texts, fmt.Sprintf("%s (%d times): %s", kind, n, w.Text))
+		default:
+			texts = append(texts, fmt.Sprintf("%d %ss: %s", n, kind, w.Text))
+		}
+	}
+	return texts
 }
 
 func addWarnings(diags *diag.Diagnostics, t target, warnings []string) {

@@ -306,7 +306,13 @@ func TestDocSnippets(t *testing.T) {
 			if !s.mark.gate {
 				return
 			}
-			for _, variant := range []string{"failed", "pending"} {
+			for _, variant := range gateVariants(files) {
+				if variant == "clean" {
+					if out, err := plan(variant); err != nil && s.mark.fails == "" {
+						t.Errorf("%s: a gate, but it stayed shut on a clean completed batch; the plan printed:\n%s", s.name(), out)
+					}
+					continue
+				}
 				out, err := plan(variant)
 				if err == nil {
 					t.Errorf("%s: a gate, but it let a batch with %s jobs through; the plan printed:\n%s", s.name(), variant, out)
@@ -369,6 +375,9 @@ func anyContains(files map[string]string, s string) bool {
 func gateSeed(seed novafake.Seed, variant string) novafake.Seed {
 	out := seed
 	out.Batches = nil
+	if variant == "clean" || shapeOf(variant) != nil {
+		return cleanSeed(seed)
+	}
 	for _, b := range seed.Batches {
 		jobs := make([]novafake.JobSpec, 0, len(b.Jobs)+1)
 		for _, j := range b.Jobs {
@@ -404,9 +413,12 @@ func planSnippet(t *testing.T, s snippet, files map[string]string, seedJSON []by
 	if err := srv.Load(seed); err != nil {
 		t.Fatalf("examples/demo/seed.json: %v", err)
 	}
+	if shape := shapeOf(variant); shape != nil {
+		srv.RewriteAnswers(rewriteAs(*shape))
+	}
 	dir := t.TempDir()
 	for name, body := range files {
-		if variant == "pending" {
+		if variant == "pending" || shapeOf(variant) != nil {
 			// Read once: a wait on a batch that never finishes only times out.
 			body = strings.ReplaceAll(body, "wait_for_completion = true", "wait_for_completion = false")
 		}
@@ -425,7 +437,7 @@ func planSnippet(t *testing.T, s snippet, files map[string]string, seedJSON []by
 	for _, kv := range s.mark.vars {
 		args = append(args, "-var", kv)
 	}
-	if variant == "pending" && anyContains(files, `variable "wait_for_completion"`) {
+	if (variant == "pending" || shapeOf(variant) != nil) && anyContains(files, `variable "wait_for_completion"`) {
 		args = append(args, "-var", "wait_for_completion=false")
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+devOverridesRC(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",

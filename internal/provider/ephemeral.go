@@ -38,11 +38,14 @@ var (
 
 // dataSourceOf unwraps a data source constructor of this provider. A
 // mismatch is a programming error that every provider test would hit.
+// Its warnings name no record: an ephemeral resource keeps no candidate
+// data, in its diagnostics either.
 func dataSourceOf[T any](newDataSource func() datasource.DataSource) *novaDataSource[T] {
 	d, ok := newDataSource().(*novaDataSource[T])
 	if !ok {
 		panic(fmt.Sprintf("data source is %T, not a *novaDataSource", newDataSource()))
 	}
+	d.anonymousWarnings = true
 	return d
 }
 

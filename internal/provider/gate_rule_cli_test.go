@@ -171,7 +171,7 @@ ephemeral "nova_scoring_job" "gate" {
   require_completed = true
 }
 `
-	warning := `scoring job sj-app-001: completedAt is empty, not an RFC 3339 date-time; it is reported as null`
+	warning := `scoring job "sj-app-001": completedAt is empty, not an RFC 3339 date-time; it is reported as null`
 	runCLICases(t, []cliCase{
 		{name: "batch", body: batch, config: batchOutputs,
 			want: []string{`status = "pending"`, `completed_at_null = [ + true, ]`, warning}},
@@ -191,15 +191,15 @@ func TestCLIImpossibleAnswersDoNotOpenGates(t *testing.T) {
 	runCLICases(t, []cliCase{
 		{name: "impossible counters", config: batchOutputs,
 			body: batchBody(obj{"totalJobs": 5, "completedJobs": 7, "failedJobs": -2}, job("app-001", scored(8)), job("app-002", scored(9))),
-			want: []string{`status = "pending"`, `finished = false`, `the batch counters disagree and cannot be true (failedJobs -2 is negative)`}},
+			want: []string{`status = "pending"`, `finished = false`, `the batch counters cannot be true (failedJobs -2 is negative)`}},
 		{name: "completed job without a score", config: batchOutputs,
 			body: batchBody(obj{"status": "COMPLETED", "totalJobs": 1, "completedJobs": 1, "failedJobs": 0},
 				job("app-001", obj{"status": "COMPLETED", "completedAt": doneAt})),
-			want: []string{`status = "pending"`, `finished = false`, `scoring job sj-app-001: Nova says it is "COMPLETED", but it has no score`}},
+			want: []string{`status = "pending"`, `finished = false`, `scoring job "sj-app-001": Nova says it is "COMPLETED", but it has no score`}},
 		{name: "application listed twice keeps its lowest score", config: batchOutputs,
 			body: batchBody(obj{"status": "completed", "totalJobs": 2, "completedJobs": 2, "failedJobs": 0},
-				job("app-001", scored(3)), job("app-001", scored(9))),
-			want:    []string{`app-001 = 3`, `applications listed more than once: "app-001"; scores keeps the lowest score`},
+				job("app-001", scored(3)), job("app-001", obj{"id": "sj-app-001-rescore", "status": "completed", "score": 9, "completedAt": doneAt})),
+			want:    []string{`app-001 = 3`, `applications "app-001": listed more than once; scores keeps the lowest score`},
 			wantNot: []string{`app-001 = 9`}},
 	})
 }

@@ -95,7 +95,7 @@ data "nova_scoring_batch" "test" {
 	if err == nil {
 		t.Fatalf("a wait that never finishes must fail:\n%s", out)
 	}
-	if n := len(wrappedText(`scoring job sj-1: the API sent the unknown status "CANCELLED"`).FindAll(out, -1)); n != 1 {
+	if n := len(wrappedText(`scoring job "sj-1": the API sent the unknown status "CANCELLED"`).FindAll(out, -1)); n != 1 {
 		t.Errorf("the unknown-status warning appears %d times, want once:\n%s", n, out)
 	}
 	if !regexp.MustCompile(`(?s)Error: Timed out waiting for scoring batch.*status\s+values\s+this\s+provider\s+does\s+not\s+know:\s+scoring\s+job\s+status\s+"CANCELLED"`).Match(out) {

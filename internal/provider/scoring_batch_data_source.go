@@ -72,14 +72,14 @@ func batchDataSource() *novaDataSource[*nova.BatchResult] {
 func batchAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The scoring batch id, as Nova reports it."},
-		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised batch status: `pending` (not finished), `completed` (every job completed) or `failed` " +
+		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised batch status: `pending` (not finished, or in doubt), `completed` or `failed` " +
 			"(finished, and at least one job failed: compare `failed_jobs` with `completed_jobs` to tell partial from total failure). " +
-			"The rule fails closed: it weighs all the evidence in the answer (the API's status in any spelling, such as `IN_PROGRESS` or `PARTIAL_FAILURE`, the counters, " +
-			"and every listed job's status, timestamps and score), and the batch is `completed` only when every piece present agrees that all work finished and succeeded " +
-			"and every completed job has a score; `failed` only when the work finished and some failed; otherwise `pending`. " +
-			"A status that says finished while the counters or jobs say otherwise is a contradiction: `pending`, with a warning naming it. " +
-			"Evidence that cannot be true (negative counters, counters above the total, a total below the listed jobs, empty or malformed timestamps) is not used, with a warning; " +
-			"with nothing to go on (no status, counters or jobs) the batch is `pending`, with a warning."},
+			"`completed` means Nova positively said every job finished with a score, and nothing said otherwise. It is an allow-list: the batch is `completed` only when " +
+			"its status is absent or a spelling of completed (`completed`, `COMPLETED`); every counter it sent is possible, `failedJobs` is absent or 0, and the counters agree with the listed jobs; " +
+			"its jobs are listed (at least one, no id twice, as many as `totalJobs`); and every listed job is `completed` (see `scoring_jobs.status`). " +
+			"Anything else is `pending`, or `failed` when a failure shows (a failed status or job, a `failedJobs` above 0, even among counters that cannot be true) and nothing is unfinished. " +
+			"An unknown word (`RUNNING`, `in-progress`), a field of the wrong type, a malformed value or a contradiction is doubt: it never reads as no evidence, " +
+			"keeps the batch `pending`, and a warning names it. A `pending` that should have been `completed` costs a wait; the reverse would ship a decision about people on work that did not happen."},
 		"api_status":     schema.StringAttribute{Computed: true, MarkdownDescription: "The batch status exactly as the API sent it; null when the response had none."},
 		"finished":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the batch is finished: `status` is `completed` or `failed`."},
 		"total_jobs":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Scoring jobs in the batch (accepted applications only)."},

@@ -42,6 +42,7 @@ func newScoringBatchSummaryDataSource() datasource.DataSource {
 		"and only a finished batch has statistics. So the record can be kept for audit and read by everyone who reads the state. It gates as well: " +
 		"`status == \"completed\"`, `coalesce(score_min, 0) >= 7`, and fresh criteria with `nova_criteria_version` and `unversioned_jobs == 0`."
 	d.defaultGroupSize = defaultMinGroupSize
+	d.anonymousWarnings = true
 	d.computed = scoringBatchSummaryAttributes
 	d.state = scoringBatchSummaryValues
 	return d

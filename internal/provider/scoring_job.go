@@ -28,9 +28,11 @@ func scoringJobAttributes() map[string]schema.Attribute {
 		"job_id":              schema.StringAttribute{Computed: true, MarkdownDescription: "Your job identifier (external id) the scoring job belongs to."},
 		"application_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Your application identifier (external id) that was scored."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised status: `pending`, `completed` or `failed`, whichever spelling the API used. " +
-			"The rule fails closed: a job is `completed` only with a score from 1 to 10 and no error code or failure time; one the API calls completed without them is `pending`, with a warning. " +
-			"Without a known status, a job with an error code or a valid failure time is `failed`, one with a valid completion time and a score is `completed`, any other is `pending`. " +
-			"Empty or malformed timestamps are no evidence."},
+			"`completed` means Nova positively said the job finished with a score, and nothing said otherwise: its status is absent or a spelling of completed, " +
+			"it has a score from 1 to 10, it has a valid completion time when it has no status, every field it sent has its documented type, " +
+			"and it carries no sign of failure in any form (an error code, an error message that is not blank, or a failure time, even one that cannot be parsed). " +
+			"A job with a sign of failure whose status is absent, completed or failed is `failed`; an unknown status word (`running`, `cancelled`) keeps it `pending`, " +
+			"with a warning that names the word, as does anything else. The batch, single-job data sources and ephemeral resources all use this rule."},
 		"is_rescore": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether this job re-scored an application that had been scored before."},
 		"score":      schema.Float64Attribute{Computed: true, MarkdownDescription: "The score, from 1 (missing fundamentals) to 10 (exceptional); null until the job completes."},
 		"assessment": schema.SingleNestedAttribute{

@@ -190,7 +190,7 @@ func TestWaitWarningsAreBounded(t *testing.T) {
 	var polls atomic.Int32
 	ds.fetch = func(context.Context, *nova.Client, []string, string) (*nova.BatchResult, error) {
 		n := polls.Add(1)
-		return &nova.BatchResult{Batch: &nova.Batch{Status: nova.StatusPending}, Warnings: []string{fmt.Sprintf("poll %d saw something odd", n)}}, nil
+		return &nova.BatchResult{Batch: &nova.Batch{Status: nova.StatusPending}, Warnings: []nova.Warning{{Text: fmt.Sprintf("poll %d saw something odd", n)}}}, nil
 	}
 	config := batchConfigValue(t, ds, testJob, "b1")
 	var attrs map[string]tftypes.Value
