@@ -288,6 +288,7 @@ func (d *novaDataSource[T]) read(ctx context.Context, config tfsdk.Config, diags
 		environment:   d.data.environment,
 		notFound:      d.notFound,
 		notFoundCodes: d.notFoundCodes,
+		anonymous:     d.anonymousWarnings,
 	}
 	if !d.data.ready(t, diags) {
 		return readOutcome[T]{}, false

@@ -23,6 +23,32 @@ type target struct {
 	notFound    string // what to check when Nova says 404
 	// notFoundCodes is what to check when Nova says 404 with one of these codes.
 	notFoundCodes map[string]string
+	// anonymous is set for the reads that name no candidate: Nova's
+	// free-text error messages are withheld from their diagnostics, since
+	// nothing bounds what a message may say about an application.
+	anonymous bool
+}
+
+// withheldMessage stands in for Nova's free-text message in the diagnostics
+// of an anonymous read.
+const withheldMessage = "(withheld: this read shows no free text from Nova; the trace id finds the message in the Nova Embed Portal or with Nova support)"
+
+// novaMessage is what a diagnostic shows of a free-text message from Nova.
+func (t target) novaMessage(m string) string {
+	if t.anonymous && m != "" {
+		return withheldMessage
+	}
+	return orNone(m)
+}
+
+// lastAnswer describes the last answer of a read that ran out of time.
+func (t target) lastAnswer(err error) string {
+	var apiErr *nova.APIError
+	if t.anonymous && errors.As(err, &apiErr) {
+		return fmt.Sprintf("Nova API returned HTTP %d %s, message %s, trace id %s",
+			apiErr.StatusCode, orNone(apiErr.Code), withheldMessage, orNone(apiErr.TraceID))
+	}
+	return err.Error()
 }
 
 func (t target) where() string {
@@ -74,7 +100,7 @@ func readErrorDiagnostic(t target, err error) diag.Diagnostic {
 func deadlineDiagnostic(t target, e *nova.DeadlineError) diag.Diagnostic {
 	last := "no answer arrived"
 	if e.Last != nil {
-		last = "the last answer was: " + e.Last.Error()
+		last = "the last answer was: " + t.lastAnswer(e.Last)
 	}
 	advice := "Raise timeouts.read on the data source if Nova is slow to recover, or retry later."
 	if e.RateLimited > 0 {
@@ -89,9 +115,9 @@ func deadlineDiagnostic(t target, e *nova.DeadlineError) diag.Diagnostic {
 
 func apiErrorDiagnostic(t target, e *nova.APIError) diag.Diagnostic {
 	facts := fmt.Sprintf("HTTP status: %d\nNova code: %s\nMessage: %s\nTrace id: %s",
-		e.StatusCode, orNone(e.Code), orNone(e.Message), orNone(e.TraceID))
+		e.StatusCode, orNone(e.Code), t.novaMessage(e.Message), orNone(e.TraceID))
 	for _, d := range e.Details {
-		facts += fmt.Sprintf("\nDetail: %s: %s", d.Field, d.Message)
+		facts += fmt.Sprintf("\nDetail: %s: %s", d.Field, t.novaMessage(d.Message))
 	}
 	if e.Location != "" {
 		facts += "\nRedirected to: " + e.Location

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +76,34 @@ func TestTimeoutDiagnosticsNameTheSetting(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The reads that name no candidate withhold Nova's free-text messages, which
+// nothing stops from naming one; the full record keeps them, so that a person
+// can act on what Nova said. Code, status and trace id stay in both.
+func TestAnonymousReadsWithholdNovaMessages(t *testing.T) {
+	const secret = "jane.roe@example.com was rejected"
+	apiErr := &nova.APIError{StatusCode: 400, Code: "VALIDATION_ERROR", Message: secret, TraceID: "trace-1",
+		Details: []nova.ErrorDetail{{Field: "applicationId", Message: secret}}}
+	errs := map[string]error{
+		"an API error":                      apiErr,
+		"a deadline after an API error":     &nova.DeadlineError{Attempts: 3, Last: apiErr},
+		"a wrapped API error in a deadline": fmt.Errorf("read: %w", &nova.DeadlineError{Attempts: 1, Last: fmt.Errorf("attempt: %w", apiErr)}),
+	}
+	for name, err := range errs {
+		for _, anonymous := range []bool{false, true} {
+			tg := target{kind: "scoring batch", description: `scoring batch "b" of job "j"`, tenant: "t", environment: "sandbox", anonymous: anonymous}
+			d := readErrorDiagnostic(tg, err)
+			detail := d.Detail()
+			for _, want := range []string{"400", "VALIDATION_ERROR", "trace-1"} {
+				if !strings.Contains(detail, want) {
+					t.Errorf("%s, anonymous %v: detail lacks %q:\n%s", name, anonymous, want, detail)
+				}
+			}
+			if got := strings.Contains(detail, secret); got == anonymous {
+				t.Errorf("%s, anonymous %v: Nova's message shown = %v:\n%s", name, anonymous, got, detail)
+			}
+		}
 	}
 }
