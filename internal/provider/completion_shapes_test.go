@@ -208,7 +208,7 @@ func shapeServer(t *testing.T, style novafake.StatusStyle, rewrite func(string, 
 func planGate(t *testing.T, url, config string, pipeline bool) (string, error) {
 	t.Helper()
 	if pipeline {
-		tf, dir, env := pipelineGateWorkspace(t, "NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
+		tf, dir, env := pipelineGateWorkspace(t, pipelineGateDir, "NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
 		return runIn(t, tf, dir, env, "plan", "-input=false", "-refresh=false",
 			"-var", "job_id="+testJob, "-var", "scoring_batch_id=b1", "-var", "min_score=1", "-var", "wait_for_completion=false")
 	}

@@ -150,13 +150,13 @@ data "nova_scoring_batch_summary" "gate" {
 			url  string
 			want bool
 		}{{unversioned, false}, {versioned, true}} {
-			tf, dir, env := pipelineGateWorkspace(t, "NOVA_BASE_URL="+tc.url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
+			tf, dir, env := pipelineGateWorkspace(t, pipelineGateDir, "NOVA_BASE_URL="+tc.url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
 			out, err := runIn(t, tf, dir, env, "plan", "-input=false", "-refresh=false", "-var", "job_id=job-123", "-var", "scoring_batch_id=b1")
 			planned := strings.Contains(out, "terraform_data.deploy will be created")
 			switch {
 			case tc.want && (err != nil || !planned):
 				t.Errorf("the example stops a fresh batch: %v\n%s", err, out)
-			case !tc.want && (err == nil || planned || !strings.Contains(out, "re-score the batch before deploying")):
+			case !tc.want && (err == nil || planned || !wrappedText("naming no criteria version").MatchString(out)):
 				t.Errorf("the example deploys a batch with four unversioned jobs, or stops it for another reason: %v\n%s", err, out)
 			}
 		}

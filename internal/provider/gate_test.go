@@ -347,6 +347,9 @@ func scoringBatchObject(t *testing.T, r *nova.BatchResult) tftypes.Value {
 // doc version uses, and pieces none does, in random combinations.
 func randomBatchAnswer(rng *rand.Rand) []byte {
 	pick := func(xs ...any) any { return xs[rng.IntN(len(xs))] }
+	if rng.IntN(3) == 0 {
+		return cleanBatchAnswer(rng, pick)
+	}
 	jobs := []map[string]any{}
 	for i := range rng.IntN(5) {
 		j := map[string]any{"id": fmt.Sprintf("sj-%d", i), "applicationId": fmt.Sprintf("app-%d", i)}
@@ -375,6 +378,30 @@ func randomBatchAnswer(rng *rand.Rand) []byte {
 		if rng.IntN(4) > 0 {
 			batch[k] = v
 		}
+	}
+	b, _ := json.Marshal(map[string]any{"batch": batch, "scoringJobs": jobs})
+	return b
+}
+
+// cleanBatchAnswer is an answer in which Nova says every job completed, in
+// one of the documented spellings, so that the property also sees batches
+// the gate may pass (and the scores and criteria decide).
+func cleanBatchAnswer(rng *rand.Rand, pick func(...any) any) []byte {
+	n := 1 + rng.IntN(5)
+	jobs := make([]map[string]any, n)
+	for i := range jobs {
+		jobs[i] = map[string]any{"id": fmt.Sprintf("sj-%d", i), "applicationId": fmt.Sprintf("app-%d", i),
+			"score": pick(8, 4, 9.5), "criteriaVersionId": pick("cv-1", "cv-1", "cv-0", nil), "completedAt": "2026-01-05T09:04:00Z"}
+		if status := pick("completed", "COMPLETED", nil); status != nil {
+			jobs[i]["status"] = status
+		}
+	}
+	batch := map[string]any{"id": "b-r", "jobId": "job-123", "createdAt": "2026-01-05T09:00:00Z", "completedAt": "2026-01-05T09:04:00Z"}
+	if status := pick("completed", "COMPLETED", nil); status != nil {
+		batch["status"] = status
+	}
+	if rng.IntN(2) == 0 {
+		batch["totalJobs"], batch["completedJobs"], batch["failedJobs"] = n, n, 0
 	}
 	b, _ := json.Marshal(map[string]any{"batch": batch, "scoringJobs": jobs})
 	return b

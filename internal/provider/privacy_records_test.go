@@ -288,7 +288,7 @@ func TestCLIThreeRecordsPrivacy(t *testing.T) {
 				all["state"][fmt.Sprintf("terraform.tfstate %d", i)] = w.state()
 			} else if r.record == "full" || i == 0 {
 				t.Fatalf("%s: terraform plan: %v\n%s", r.name, planErr, planOut)
-			} else if !wrappedText("not completed").Match(planOut) {
+			} else if !wrappedText("did not pass the gate").Match(planOut) {
 				t.Errorf("%s: the plan failed, but not at require_completed:\n%s", r.name, planOut)
 			}
 			logs, err := os.ReadFile(logPath)
