@@ -137,11 +137,17 @@ var cleanShapes = []struct {
 
 // shapeGates are the shipped gates of a batch, each a configuration that
 // must plan on a clean completed batch "b1" and stop on every shape.
-var shapeGates = []struct {
+type shippedGate struct {
 	name      string
 	config    string
 	ephemeral bool
-}{
+	// example is a shipped example module, planned through its variables
+	// instead of config; skip says which CLIs cannot run it.
+	example string
+	skip    func(t *testing.T)
+}
+
+var shapeGates = []shippedGate{
 	{name: "nova_scoring_batch", config: `
 data "nova_scoring_batch" "gate" {
   job_id           = "job-123"
@@ -203,16 +209,35 @@ func shapeServer(t *testing.T, style novafake.StatusStyle, rewrite func(string, 
 	return url
 }
 
-// planGate plans one gate against url; pipeline is the shipped
-// examples/pipeline-gate module, driven only through its variables.
-func planGate(t *testing.T, url, config string, pipeline bool) (string, error) {
+// shippedGates are shapeGates and both shipped pipeline-gate examples: the
+// one that calls provider::nova::gate (Terraform 1.8+, OpenTofu 1.7+) and
+// the hand-written one for older CLIs.
+func shippedGates() []shippedGate {
+	return append(slices.Clone(shapeGates),
+		shippedGate{name: "examples/pipeline-gate", example: pipelineGateDir, skip: skipWithoutFunctions},
+		shippedGate{name: "examples/pipeline-gate-legacy", example: pipelineGateLegacyDir})
+}
+
+func (g shippedGate) skipUnsupported(t *testing.T) {
 	t.Helper()
-	if pipeline {
-		tf, dir, env := pipelineGateWorkspace(t, pipelineGateDir, "NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
+	if g.ephemeral {
+		skipWithoutEphemeral(t)
+	}
+	if g.skip != nil {
+		g.skip(t)
+	}
+}
+
+// planGate plans one gate against url; an example module is driven only
+// through its variables.
+func planGate(t *testing.T, url string, gate shippedGate) (string, error) {
+	t.Helper()
+	if gate.example != "" {
+		tf, dir, env := pipelineGateWorkspace(t, gate.example, "NOVA_BASE_URL="+url, "NOVA_API_KEY="+testKey, "NOVA_TENANT_ID="+testTenant)
 		return runIn(t, tf, dir, env, "plan", "-input=false", "-refresh=false",
 			"-var", "job_id="+testJob, "-var", "scoring_batch_id=b1", "-var", "min_score=1", "-var", "wait_for_completion=false")
 	}
-	out, err := newCLIWorkspace(t, providerConfig(url, "max_retries = 0")+config).run("plan", "-input=false")
+	out, err := newCLIWorkspace(t, providerConfig(url, "max_retries = 0")+gate.config).run("plan", "-input=false")
 	return string(out), err
 }
 
@@ -225,17 +250,11 @@ var readFailed = regexp.MustCompile(`Error: (Nova sent a response the provider c
 func TestCLICompletionShapesKeepGatesShut(t *testing.T) {
 	t.Parallel()
 	for _, shape := range completionShapes {
-		for _, gate := range append(shapeGates, struct {
-			name      string
-			config    string
-			ephemeral bool
-		}{name: "examples/pipeline-gate"}) {
+		for _, gate := range shippedGates() {
 			t.Run(shape.name+"/"+gate.name, func(t *testing.T) {
 				t.Parallel()
-				if gate.ephemeral {
-					skipWithoutEphemeral(t)
-				}
-				out, err := planGate(t, shapeServer(t, novafake.StatusLower, rewriteAs(shape)), gate.config, gate.config == "")
+				gate.skipUnsupported(t)
+				out, err := planGate(t, shapeServer(t, novafake.StatusLower, rewriteAs(shape)), gate)
 				if err == nil {
 					t.Fatalf("the gate opened:\n%s", out)
 				}
@@ -258,21 +277,15 @@ func TestCLICompletionShapesKeepGatesShut(t *testing.T) {
 func TestCLICleanShapesStillComplete(t *testing.T) {
 	t.Parallel()
 	for _, clean := range cleanShapes {
-		for _, gate := range append(shapeGates, struct {
-			name      string
-			config    string
-			ephemeral bool
-		}{name: "examples/pipeline-gate"}) {
+		for _, gate := range shippedGates() {
 			t.Run(clean.name+"/"+gate.name, func(t *testing.T) {
 				t.Parallel()
-				if gate.ephemeral {
-					skipWithoutEphemeral(t)
-				}
-				out, err := planGate(t, shapeServer(t, clean.style, clean.rewrite), gate.config, gate.config == "")
+				gate.skipUnsupported(t)
+				out, err := planGate(t, shapeServer(t, clean.style, clean.rewrite), gate)
 				if err != nil {
 					t.Fatalf("the gate stayed shut on a clean answer: %v\n%s", err, out)
 				}
-				if gate.config == "" && !strings.Contains(out, "terraform_data.deploy will be created") {
+				if gate.example != "" && !strings.Contains(out, "terraform_data.deploy will be created") {
 					t.Errorf("the deployment step is not planned:\n%s", out)
 				}
 				if bytes.Contains([]byte(out), []byte("Unexpected data from Nova")) {

@@ -146,6 +146,7 @@ data "nova_scoring_batch_summary" "gate" {
 	}
 	t.Run("examples/pipeline-gate", func(t *testing.T) {
 		t.Parallel()
+		skipWithoutFunctions(t)
 		for _, tc := range []struct {
 			url  string
 			want bool
