@@ -237,12 +237,12 @@ func decodeJob(raw json.RawMessage) ScoringJob {
 // say nothing about whether the jobs finished, so what cannot be read here
 // is a warning only.
 func (r *BatchResult) decodeRejected(top *fieldReader) {
-	var doubts fieldReader
+	var doubts []string
 	items, _ := top.list("rejectedApplications")
 	for _, item := range items {
 		f, ok := readFields(item)
 		if !ok {
-			doubts.doubt(fmt.Sprintf("a rejected application is %s, not an object", jsonKind(item)))
+			doubts = append(doubts, fmt.Sprintf("a rejected application is %s, not an object", jsonKind(item)))
 			continue
 		}
 		var ra RejectedApplication
@@ -251,10 +251,10 @@ func (r *BatchResult) decodeRejected(top *fieldReader) {
 			ra.Error.Reason, ra.Error.Message = e.str("reason"), e.str("message")
 			f.doubts = append(f.doubts, e.doubts...)
 		}
-		doubts.doubts = append(doubts.doubts, f.doubts...)
+		doubts = append(doubts, f.doubts...)
 		r.RejectedApplications = append(r.RejectedApplications, ra)
 	}
-	for _, d := range slices.Compact(doubts.doubts) {
+	for _, d := range slices.Compact(doubts) {
 		r.Warnings = append(r.Warnings, Warning{Text: "rejectedApplications: " + d})
 	}
 }
