@@ -24,7 +24,7 @@
 #   :buckets    (N must be 1) one plan with M batch reads (bucket read_and_ops,
 #               RATE/s) and M nova_criteria_version reads (criteria_current_reads,
 #               60/s): each bucket is paced on its own, so the floor is the
-#               batch bucket's, M/RATE s (issue 19's target: <= 1.3x, <= 2% 429).
+#               batch bucket's, M/RATE s (its target, in BENCHMARKS.md: <= 1.3x, <= 2% 429).
 #               A build without nova_criteria_version prints "skipped".
 # BASELINE=<git revision> also builds the provider from that revision and runs
 # every scenario with both builds, alternating, in the same loop; rows are
