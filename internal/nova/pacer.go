@@ -259,7 +259,7 @@ func (p *Pacer) acquire(ctx context.Context) (time.Time, error) {
 		if !blocked {
 			d = at.Sub(now)
 		}
-		if err := p.sleep(ctx, d, changed); err != nil {
+		if err := sleepOrWake(ctx, d, changed); err != nil {
 			return time.Time{}, err
 		}
 		if blocked {
@@ -270,19 +270,6 @@ func (p *Pacer) acquire(ctx context.Context) (time.Time, error) {
 			p.mu.Unlock()
 		}
 	}
-}
-
-// sleep waits for d, a state change or the end of ctx.
-func (p *Pacer) sleep(ctx context.Context, d time.Duration, changed <-chan struct{}) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-changed:
-	case <-t.C:
-	}
-	return nil
 }
 
 // done reports the answer to a request granted by acquire at sent; a
@@ -544,13 +531,3 @@ func (p *Pacer) fallback(now time.Time, o observation, first bool) {
 	}
 	p.rate = min(p.rate, p.ceiling)
 }
-
-// MaxRetryAfter caps one wait between attempts (Config.MaxRetryAfter
-// overrides it, for tests). Nova sends Retry-After in
-// seconds, 1-2 for its one-second windows; a much larger value is more
-// likely a proxy's or a misconfiguration's than a real need, and a read
-// that sleeps for minutes inside one attempt looks hung. 30 s is also the
-// SDK's maximum delay (nova-api.md §10). A clamped value is logged at Info;
-// the read still waits for as long as its deadline allows, in steps of at
-// most this.
-const MaxRetryAfter = 30 * time.Second

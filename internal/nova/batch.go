@@ -1,12 +1,10 @@
 package nova
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 )
@@ -39,42 +37,6 @@ type Batch struct {
 	Doubts []string `json:"-"`
 }
 
-// ScoringJob is one application's scoring work, inside a batch or alone.
-type ScoringJob struct {
-	ID                *string     `json:"id"`
-	CriteriaVersionID *string     `json:"criteriaVersionId"`
-	JobID             *string     `json:"jobId"`
-	ApplicationID     *string     `json:"applicationId"`
-	APIStatus         *string     `json:"status"`
-	IsRescore         *bool       `json:"isRescore"`
-	Score             *float64    `json:"score"`
-	Assessment        *Assessment `json:"assessment"`
-	ErrorCode         *string     `json:"errorCode"`
-	ErrorMessage      *string     `json:"errorMessage"`
-	QueuedAt          *Timestamp  `json:"queuedAt"`
-	StartedAt         *Timestamp  `json:"startedAt"`
-	CompletedAt       *Timestamp  `json:"completedAt"`
-	FailedAt          *Timestamp  `json:"failedAt"`
-
-	Status Status `json:"-"`
-	// FailedAtSent is set when failedAt was sent and not null, even when it
-	// could not be parsed (FailedAt is then nil): a failure signal still.
-	FailedAtSent bool `json:"-"`
-	// Doubts name the job's fields that were sent but could not be read:
-	// each keeps the job from completing.
-	Doubts []string `json:"-"`
-}
-
-// Assessment is the model's written judgement of a candidate. The lists are
-// never nil after decoding, so that empty lists stay distinguishable from an
-// absent assessment.
-type Assessment struct {
-	Verdict        *string  `json:"verdict"`
-	Strengths      []string `json:"strengths"`
-	Concerns       []string `json:"concerns"`
-	InterviewFocus []string `json:"interviewFocus"`
-}
-
 // RejectedApplication is an application refused at intake: it has no
 // scoring job.
 type RejectedApplication struct {
@@ -104,18 +66,11 @@ type BatchResult struct {
 	Scores map[string]float64 `json:"-"`
 }
 
-// ScoringJobResult is one read of a single scoring job.
-type ScoringJobResult struct {
-	ScoringJob *ScoringJob `json:"scoringJob"`
-
-	TraceID         string    `json:"-"`
-	Warnings        []Warning `json:"-"`
-	UnknownStatuses []string  `json:"-"`
-}
+func (r *BatchResult) setTraceID(id string) { r.TraceID = id }
 
 // DecodeBatch parses a batch-status body, normalises its statuses and fills
 // the derived fields. Unknown fields are ignored: the API may add them
-// without notice (nova-api.md §1). A field of the wrong type, or a malformed
+// without notice (CONTRACT.md, Compatibility). A field of the wrong type, or a malformed
 // one, does not fail the read: it is no evidence, with a warning, and keeps
 // the batch from completing. Only a body that is not a batch at all (not
 // JSON, not an object, no "batch" object) is an error.
@@ -150,10 +105,8 @@ func DecodeBatch(body []byte) (*BatchResult, error) {
 	b.Status = d.Status
 	b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.PendingJobs = d.Counts.Total, d.Counts.Completed, d.Counts.Failed, d.Counts.Pending()
 	r.Warnings = append(r.Warnings, d.Warnings...)
-	if b.APIStatus != nil {
-		if _, known := knownStatus(*b.APIStatus); !known {
-			r.UnknownStatuses = append(r.UnknownStatuses, fmt.Sprintf("batch status %q", Sanitize(*b.APIStatus, ShortText)))
-		}
+	if isUnknownStatus(b.APIStatus) {
+		r.UnknownStatuses = append(r.UnknownStatuses, fmt.Sprintf("batch status %q", Sanitize(*b.APIStatus, ShortText)))
 	}
 	var repeated []string
 	if r.Scores, repeated = lowestScores(r.ScoringJobs); len(repeated) > 0 {
@@ -195,44 +148,6 @@ func decodeBatchFields(f *fieldReader) *Batch {
 	return b
 }
 
-// decodeJob reads one listed job; one that is not even an object is kept,
-// as a job that cannot be completed, so that the listing's length stays.
-func decodeJob(raw json.RawMessage) ScoringJob {
-	f, ok := readFields(raw)
-	if !ok {
-		return ScoringJob{Doubts: []string{fmt.Sprintf("a listed job is %s, not an object", jsonKind(raw))}}
-	}
-	j := ScoringJob{
-		ID:                f.str("id"),
-		CriteriaVersionID: f.str("criteriaVersionId"),
-		JobID:             f.str("jobId"),
-		ApplicationID:     f.str("applicationId"),
-		APIStatus:         f.str("status"),
-		IsRescore:         f.boolean("isRescore"),
-		Score:             f.number("score"),
-		ErrorCode:         f.str("errorCode"),
-		ErrorMessage:      f.str("errorMessage"),
-		QueuedAt:          f.timestamp("queuedAt"),
-		StartedAt:         f.timestamp("startedAt"),
-		CompletedAt:       f.timestamp("completedAt"),
-		FailedAt:          f.timestamp("failedAt"),
-	}
-	j.FailedAtSent = j.FailedAt != nil
-	if a, ok := f.object("assessment"); ok {
-		j.Assessment = &Assessment{
-			Verdict:        a.str("verdict"),
-			Strengths:      a.strList("strengths"),
-			Concerns:       a.strList("concerns"),
-			InterviewFocus: a.strList("interviewFocus"),
-		}
-		for _, d := range a.doubts {
-			f.doubt("assessment: " + d)
-		}
-	}
-	j.Doubts = f.doubts
-	return j
-}
-
 // decodeRejected reads rejectedApplications. They have no scoring job and
 // say nothing about whether the jobs finished, so what cannot be read here
 // is a warning only.
@@ -259,67 +174,6 @@ func (r *BatchResult) decodeRejected(top *fieldReader) {
 	}
 }
 
-// DecodeScoringJob parses a {"scoringJob": {...}} body; like DecodeBatch,
-// only a body that is not a scoring job at all is an error.
-func DecodeScoringJob(body []byte) (*ScoringJobResult, error) {
-	var raw json.RawMessage
-	if err := decodeJSON(body, &raw); err != nil {
-		return nil, err
-	}
-	top, ok := readFields(raw)
-	if !ok {
-		return nil, errors.New("the response is not a JSON object")
-	}
-	jobRaw, ok := top.value("scoringJob")
-	if !ok || jsonKind(jobRaw) != "an object" {
-		return nil, errors.New(`the response has no "scoringJob" object`)
-	}
-	j := decodeJob(jobRaw)
-	j.Doubts = append(j.Doubts, top.doubts...)
-	r := &ScoringJobResult{ScoringJob: &j}
-	n := j.normalize()
-	r.Warnings, r.UnknownStatuses = n.warnings, n.unknown
-	return r, nil
-}
-
-// jobNotes is what normalising one job found worth telling.
-type jobNotes struct {
-	warnings []Warning
-	unknown  []string
-}
-
-func (j *ScoringJob) normalize() jobNotes {
-	var n jobNotes
-	for _, f := range []struct {
-		ts   **Timestamp
-		name string
-	}{{&j.QueuedAt, "queuedAt"}, {&j.StartedAt, "startedAt"}, {&j.CompletedAt, "completedAt"}, {&j.FailedAt, "failedAt"}} {
-		if w := checkTimestamp(f.ts, f.name); w != "" {
-			if f.name == "failedAt" {
-				w += "; it still counts as a sign of failure"
-			}
-			j.Doubts = append(j.Doubts, w)
-		}
-	}
-	var texts []string
-	j.Status, texts = NormalizeJobStatus(j)
-	subject := jobSubject(j)
-	for _, t := range texts {
-		n.warnings = append(n.warnings, Warning{Subject: subject, Text: t})
-	}
-	if j.APIStatus != nil {
-		if _, known := knownStatus(*j.APIStatus); !known {
-			n.unknown = append(n.unknown, fmt.Sprintf("scoring job status %q", Sanitize(*j.APIStatus, ShortText)))
-		}
-	}
-	if a := j.Assessment; a != nil {
-		a.Strengths = nonNil(a.Strengths)
-		a.Concerns = nonNil(a.Concerns)
-		a.InterviewFocus = nonNil(a.InterviewFocus)
-	}
-	return n
-}
-
 func (r *BatchResult) addNotes(n jobNotes) {
 	r.Warnings = append(r.Warnings, n.warnings...)
 	r.UnknownStatuses = append(r.UnknownStatuses, n.unknown...)
@@ -330,29 +184,6 @@ func derefOr(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// decodeJSON decodes exactly one JSON value and nothing after it, so that a
-// body with trailing garbage is not half-trusted.
-func decodeJSON(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errors.New("the response body is empty")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("the response is not valid JSON of the expected shape: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("the response has data after its JSON value")
-	}
-	return nil
 }
 
 // maxListedRepeats bounds the warning about applications listed twice.
