@@ -20,8 +20,8 @@ type attemptTimeout struct{ err error }
 func (e *attemptTimeout) Error() string { return e.err.Error() }
 func (e *attemptTimeout) Unwrap() error { return e.err }
 
-// answer is one attempt's outcome.
-type answer struct {
+// outcome is what one attempt brought: an answer, or an error.
+type outcome struct {
 	resp *http.Response // body already read into body and closed
 	body []byte
 	err  error
@@ -137,7 +137,7 @@ type turn struct {
 // attempt sends req once. Its timeout starts now, after the pacer granted
 // the turn, and covers reading the body, so that a stall in the middle of
 // the body is an attempt timeout like any other.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn) answer {
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn) outcome {
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	r := req.Clone(actx)
@@ -165,7 +165,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn)
 		}
 		fields["error"] = err.Error()
 		c.log.Debug(ctx, "Nova request failed", fields)
-		return answer{err: err, permanent: permanent}
+		return outcome{err: err, permanent: permanent}
 	}
 	fields["status"] = resp.StatusCode
 	fields["trace_id"] = Sanitize(resp.Header.Get("X-Trace-Id"), ShortText)
@@ -173,7 +173,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn)
 		fields["ratelimit_remaining"] = Sanitize(rem, ShortText)
 	}
 	c.log.Debug(ctx, "Nova request", fields)
-	return answer{resp: resp, body: body}
+	return outcome{resp: resp, body: body}
 }
 
 // boundRetryAfter applies the cap (MaxRetryAfter by default) to a
