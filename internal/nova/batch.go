@@ -11,59 +11,61 @@ import (
 
 // Batch is a scoring batch. Fields the API may omit or send as null are
 // pointers; the counters, Status and PendingJobs are derived after decoding.
+// The decoders read every field by its documented name (decodeBatchFields,
+// decodeJob), so the response structs carry no json tags.
 type Batch struct {
-	ID          *string    `json:"id"`
-	JobID       *string    `json:"jobId"`
-	APIStatus   *string    `json:"status"`
-	CreatedAt   *Timestamp `json:"createdAt"`
-	CompletedAt *Timestamp `json:"completedAt"`
+	ID          *string
+	JobID       *string
+	APIStatus   *string
+	CreatedAt   *Timestamp
+	CompletedAt *Timestamp
 
 	// The counters as sent; nil when the API left one out.
-	SentTotalJobs     *int64 `json:"totalJobs"`
-	SentCompletedJobs *int64 `json:"completedJobs"`
-	SentFailedJobs    *int64 `json:"failedJobs"`
+	SentTotalJobs     *int64
+	SentCompletedJobs *int64
+	SentFailedJobs    *int64
 
 	// TotalJobs, CompletedJobs and FailedJobs are the counters the status
 	// was decided from (DecideBatch): as sent when they can be true, else
 	// what the listed jobs show.
-	TotalJobs     int64  `json:"-"`
-	CompletedJobs int64  `json:"-"`
-	FailedJobs    int64  `json:"-"`
-	PendingJobs   int64  `json:"-"`
-	Status        Status `json:"-"`
+	TotalJobs     int64
+	CompletedJobs int64
+	FailedJobs    int64
+	PendingJobs   int64
+	Status        Status
 
 	// Doubts name the batch's fields (and its list of jobs) that were sent
 	// but could not be read: each keeps the batch from completing.
-	Doubts []string `json:"-"`
+	Doubts []string
 }
 
 // RejectedApplication is an application refused at intake: it has no
 // scoring job.
 type RejectedApplication struct {
-	ApplicationID *string `json:"applicationId"`
+	ApplicationID *string
 	Error         struct {
-		Reason  *string `json:"reason"`
-		Message *string `json:"message"`
-	} `json:"error"`
+		Reason  *string
+		Message *string
+	}
 }
 
 // BatchResult is one read of a batch.
 type BatchResult struct {
-	Batch                *Batch                `json:"batch"`
-	ScoringJobs          []ScoringJob          `json:"scoringJobs"`
-	RejectedApplications []RejectedApplication `json:"rejectedApplications"`
+	Batch                *Batch
+	ScoringJobs          []ScoringJob
+	RejectedApplications []RejectedApplication
 
 	// TraceID is the response's X-Trace-Id, for support requests.
-	TraceID string `json:"-"`
+	TraceID string
 	// Warnings are things the API sent that were tolerated but deserve a
 	// person's attention (unknown statuses, counters that disagree).
-	Warnings []Warning `json:"-"`
+	Warnings []Warning
 	// UnknownStatuses are the status values the provider did not know, so
 	// that a wait which never ends can say which value kept it waiting.
-	UnknownStatuses []string `json:"-"`
+	UnknownStatuses []string
 	// Scores is application id -> score, derived once at decoding for every
 	// consumer (see lowestScores).
-	Scores map[string]float64 `json:"-"`
+	Scores map[string]float64
 }
 
 func (r *BatchResult) setTraceID(id string) { r.TraceID = id }

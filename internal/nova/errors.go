@@ -64,7 +64,7 @@ func IsNotFound(err error) bool {
 
 // errorFields are the fields of both error shapes: the flat RFC 7807 body
 // of GEN-B..D and the GEN-A body wrapped in "error" (which has requestId
-// instead of traceId and no retryable flag).
+// instead of traceId and no retryable flag; CONTRACT.md, Errors).
 type errorFields struct {
 	Code      string
 	Message   string

@@ -8,47 +8,47 @@ import (
 
 // ScoringJob is one application's scoring work, inside a batch or alone.
 type ScoringJob struct {
-	ID                *string     `json:"id"`
-	CriteriaVersionID *string     `json:"criteriaVersionId"`
-	JobID             *string     `json:"jobId"`
-	ApplicationID     *string     `json:"applicationId"`
-	APIStatus         *string     `json:"status"`
-	IsRescore         *bool       `json:"isRescore"`
-	Score             *float64    `json:"score"`
-	Assessment        *Assessment `json:"assessment"`
-	ErrorCode         *string     `json:"errorCode"`
-	ErrorMessage      *string     `json:"errorMessage"`
-	QueuedAt          *Timestamp  `json:"queuedAt"`
-	StartedAt         *Timestamp  `json:"startedAt"`
-	CompletedAt       *Timestamp  `json:"completedAt"`
-	FailedAt          *Timestamp  `json:"failedAt"`
+	ID                *string
+	CriteriaVersionID *string
+	JobID             *string
+	ApplicationID     *string
+	APIStatus         *string
+	IsRescore         *bool
+	Score             *float64
+	Assessment        *Assessment
+	ErrorCode         *string
+	ErrorMessage      *string
+	QueuedAt          *Timestamp
+	StartedAt         *Timestamp
+	CompletedAt       *Timestamp
+	FailedAt          *Timestamp
 
-	Status Status `json:"-"`
+	Status Status
 	// FailedAtSent is set when failedAt was sent and not null, even when it
 	// could not be parsed (FailedAt is then nil): a failure signal still.
-	FailedAtSent bool `json:"-"`
+	FailedAtSent bool
 	// Doubts name the job's fields that were sent but could not be read:
 	// each keeps the job from completing.
-	Doubts []string `json:"-"`
+	Doubts []string
 }
 
 // Assessment is the model's written judgement of a candidate. The lists are
 // never nil after decoding, so that empty lists stay distinguishable from an
 // absent assessment.
 type Assessment struct {
-	Verdict        *string  `json:"verdict"`
-	Strengths      []string `json:"strengths"`
-	Concerns       []string `json:"concerns"`
-	InterviewFocus []string `json:"interviewFocus"`
+	Verdict        *string
+	Strengths      []string
+	Concerns       []string
+	InterviewFocus []string
 }
 
 // ScoringJobResult is one read of a single scoring job.
 type ScoringJobResult struct {
-	ScoringJob *ScoringJob `json:"scoringJob"`
+	ScoringJob *ScoringJob
 
-	TraceID         string    `json:"-"`
-	Warnings        []Warning `json:"-"`
-	UnknownStatuses []string  `json:"-"`
+	TraceID         string
+	Warnings        []Warning
+	UnknownStatuses []string
 }
 
 func (r *ScoringJobResult) setTraceID(id string) { r.TraceID = id }
