@@ -1,6 +1,7 @@
 package nova
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -76,5 +77,30 @@ func TestTransientTransportClassification(t *testing.T) {
 		if got := transientTransport(t.Context(), tt.err); got != tt.want {
 			t.Errorf("transientTransport(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+func TestSleepEndsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep on an ended context = %v, want context.Canceled", err)
+	}
+	if err := Sleep(ctx, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep(0) on an ended context = %v, want context.Canceled", err)
+	}
+	if err := Sleep(t.Context(), 0); err != nil {
+		t.Errorf("Sleep(0) = %v, want nil", err)
+	}
+	if err := Sleep(t.Context(), time.Nanosecond); err != nil {
+		t.Errorf("Sleep(1ns) = %v, want nil", err)
+	}
+}
+
+func TestSleepOrWakeReturnsOnWake(t *testing.T) {
+	wake := make(chan struct{})
+	close(wake)
+	if err := sleepOrWake(t.Context(), time.Hour, wake); err != nil {
+		t.Errorf("sleepOrWake with wake closed = %v, want nil", err)
 	}
 }
