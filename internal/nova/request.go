@@ -13,23 +13,6 @@ import (
 // pacer (buckets.go, pacer.go), is sent under the per-attempt timeout, and
 // is followed by another as the retry policy (retry.go) allows.
 
-// attemptTimeout marks an attempt cut off by the per-attempt timeout, as
-// opposed to the caller's deadline.
-type attemptTimeout struct{ err error }
-
-func (e *attemptTimeout) Error() string { return e.err.Error() }
-func (e *attemptTimeout) Unwrap() error { return e.err }
-
-// outcome is what one attempt brought: an answer, or an error.
-type outcome struct {
-	resp *http.Response // body already read into body and closed
-	body []byte
-	err  error
-	// permanent says that err cannot mend by retrying (transientTransport,
-	// which must see the error as http.Client.Do returned it).
-	permanent bool
-}
-
 // do performs one logical request with its retries and returns the last
 // answer (whatever its status) or an error when there was none to return.
 // The request must have no body (Nova reads are GETs).
@@ -134,6 +117,16 @@ type turn struct {
 	sent          time.Time
 }
 
+// outcome is what one attempt brought: an answer, or an error.
+type outcome struct {
+	resp *http.Response // body already read into body and closed
+	body []byte
+	err  error
+	// permanent says that err cannot mend by retrying (transientTransport,
+	// which must see the error as http.Client.Do returned it).
+	permanent bool
+}
+
 // attempt sends req once. Its timeout starts now, after the pacer granted
 // the turn, and covers reading the body, so that a stall in the middle of
 // the body is an attempt timeout like any other.
@@ -176,6 +169,19 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, tn turn)
 	return outcome{resp: resp, body: body}
 }
 
+// attemptTimeout marks an attempt cut off by the per-attempt timeout, as
+// opposed to the caller's deadline.
+type attemptTimeout struct{ err error }
+
+func (e *attemptTimeout) Error() string { return e.err.Error() }
+func (e *attemptTimeout) Unwrap() error { return e.err }
+
+// backoff is the wait after the n-th failure that counts against
+// max_retries: from waitMin, doubling, capped at waitMax (retry.go).
+func (c *Client) backoff(n int) time.Duration {
+	return backoff(c.waitMin, c.waitMax, n-1)
+}
+
 // boundRetryAfter applies the cap (MaxRetryAfter by default) to a
 // Retry-After, and says so at Info when it had to: a long sleep inside one
 // attempt must never be silent.
@@ -189,12 +195,6 @@ func (c *Client) boundRetryAfter(ctx context.Context, ra time.Duration, req *htt
 		"cap":         c.maxRetryAfter.String(),
 	})
 	return c.maxRetryAfter
-}
-
-// backoff is the wait after the n-th failure that counts against
-// max_retries: from waitMin, doubling, capped at waitMax (retry.go).
-func (c *Client) backoff(n int) time.Duration {
-	return backoff(c.waitMin, c.waitMax, n-1)
 }
 
 // readCapped reads a whole body but refuses to hold more than limit bytes.
