@@ -2,7 +2,6 @@ package nova
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -72,18 +71,14 @@ func (r *BatchResult) setTraceID(id string) { r.TraceID = id }
 
 // DecodeBatch parses a batch-status body, normalises its statuses and fills
 // the derived fields. Unknown fields are ignored: the API may add them
-// without notice (CONTRACT.md, Compatibility). A field of the wrong type, or a malformed
-// one, does not fail the read: it is no evidence, with a warning, and keeps
-// the batch from completing. Only a body that is not a batch at all (not
+// without notice (CONTRACT.md, Compatibility). A field of the wrong type,
+// or a malformed one, does not fail the read: it is no evidence, with a
+// warning, and keeps the batch from completing. Only a body that is not a batch at all (not
 // JSON, not an object, no "batch" object) is an error.
 func DecodeBatch(body []byte) (*BatchResult, error) {
-	var raw json.RawMessage
-	if err := decodeJSON(body, &raw); err != nil {
+	top, err := readBody(body)
+	if err != nil {
 		return nil, err
-	}
-	top, ok := readFields(raw)
-	if !ok {
-		return nil, errors.New("the response is not a JSON object")
 	}
 	bf, ok := top.object("batch")
 	if !ok {

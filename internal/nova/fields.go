@@ -220,6 +220,20 @@ func (f *fieldReader) object(name string) (*fieldReader, bool) {
 	return o, true
 }
 
+// readBody reads a response body that must be one JSON object; the
+// decoders of the batch and scoring-job answers start here.
+func readBody(body []byte) (*fieldReader, error) {
+	var raw json.RawMessage
+	if err := decodeJSON(body, &raw); err != nil {
+		return nil, err
+	}
+	top, ok := readFields(raw)
+	if !ok {
+		return nil, errors.New("the response is not a JSON object")
+	}
+	return top, nil
+}
+
 // decodeJSON decodes exactly one JSON value and nothing after it, so that a
 // body with trailing garbage is not half-trusted.
 func decodeJSON(body []byte, v any) error {

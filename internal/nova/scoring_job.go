@@ -56,13 +56,9 @@ func (r *ScoringJobResult) setTraceID(id string) { r.TraceID = id }
 // DecodeScoringJob parses a {"scoringJob": {...}} body; like DecodeBatch,
 // only a body that is not a scoring job at all is an error.
 func DecodeScoringJob(body []byte) (*ScoringJobResult, error) {
-	var raw json.RawMessage
-	if err := decodeJSON(body, &raw); err != nil {
+	top, err := readBody(body)
+	if err != nil {
 		return nil, err
-	}
-	top, ok := readFields(raw)
-	if !ok {
-		return nil, errors.New("the response is not a JSON object")
 	}
 	jobRaw, ok := top.value("scoringJob")
 	if !ok || jsonKind(jobRaw) != "an object" {
