@@ -9,7 +9,7 @@ import (
 )
 
 // Nova's rate-limit buckets that the client's reads fall into
-// (nova-api.md §7.1). Buckets are isolated: each has its own limit and its
+// (CONTRACT.md, Rate-limit buckets). Buckets are isolated: each has its own limit and its
 // own Remaining, so a client paces each one with a pacer of its own. One
 // pacer for all of a key's requests would mix two buckets' Remaining values
 // and learn the wrong limit.
@@ -22,7 +22,7 @@ const (
 	BucketCriteriaCurrentReads = "criteria_current_reads"
 )
 
-// documentedBuckets are the buckets nova-api.md §7.1 lists. An answer may
+// documentedBuckets are the buckets CONTRACT.md lists (Rate-limit buckets). An answer may
 // move a route only into one of these: a server that named a new bucket in
 // every answer must not make the client grow a pacer for each.
 var documentedBuckets = map[string]bool{

@@ -2,11 +2,9 @@ package nova
 
 import (
 	"cmp"
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,10 +12,10 @@ import (
 	"time"
 )
 
-// Defaults, chosen from the API's documentation (nova-api.md §7, §10).
+// Defaults of a Config (CONTRACT.md, Endpoints; the retry defaults are in
+// retry.go).
 const (
 	DefaultBaseURL        = "https://embed.nova.dweet.com"
-	DefaultMaxRetries     = 3
 	DefaultRequestTimeout = 30 * time.Second
 	// DefaultMaxBodyBytes bounds memory on hostile responses. A batch holds
 	// at most 25 jobs (a few KiB each); 8 MiB leaves room for 1,000.
@@ -105,8 +103,8 @@ func New(cfg Config) (*Client, error) {
 		maxBody:       cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
 		maxRetries:    maxRetries,
 		timeout:       cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
-		waitMin:       cmp.Or(cfg.RetryWaitMin, 500*time.Millisecond),
-		waitMax:       cmp.Or(cfg.RetryWaitMax, 30*time.Second),
+		waitMin:       cmp.Or(cfg.RetryWaitMin, defaultRetryWaitMin),
+		waitMax:       cmp.Or(cfg.RetryWaitMax, defaultRetryWaitMax),
 		maxRetryAfter: cmp.Or(cfg.MaxRetryAfter, MaxRetryAfter),
 		log:           cfg.Logger,
 		pacers:        newBucketPacers(time.Now),
@@ -157,121 +155,3 @@ func IsLoopbackHost(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// pathSegment escapes one path parameter so that it can never change the
-// path's shape: "/", "?", "#" and spaces are escaped by url.PathEscape, and
-// the dot segments that servers would collapse are escaped too.
-func pathSegment(s string) string {
-	if s == "." || s == ".." {
-		return strings.ReplaceAll(s, ".", "%2E")
-	}
-	return url.PathEscape(s)
-}
-
-// get performs one logical GET (with its retries) and returns the body of a
-// 2xx response and its trace id; any other status becomes an *APIError.
-func (c *Client) get(ctx context.Context, tenant string, segments ...string) ([]byte, string, error) {
-	var path strings.Builder
-	path.WriteString(c.baseURL)
-	path.WriteString("/v1")
-	for _, s := range segments {
-		path.WriteByte('/')
-		path.WriteString(pathSegment(s))
-	}
-
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, path.String(), nil)
-	if err != nil {
-		return nil, "", fmt.Errorf("building request: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	req.Header.Set("Accept", "application/json")
-	if tenant != "" {
-		req.Header.Set("X-Tenant-Id", tenant)
-	}
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-
-	resp, body, err := c.do(ctx, req)
-	if err != nil {
-		return nil, "", err
-	}
-	traceID := Sanitize(resp.Header.Get("X-Trace-Id"), ShortText)
-	c.log.Trace(ctx, "Nova response body (candidate values masked)", map[string]any{"status": resp.StatusCode, "trace_id": traceID, "body": Sanitize(redactBody(body), 64<<10)})
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, traceID, ParseError(resp.StatusCode, resp.Header, body, time.Now())
-	}
-	return body, traceID, nil
-}
-
-// readCapped reads a whole body but refuses to hold more than limit bytes.
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the response: %w", err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%w: more than %d bytes; a Nova response is far smaller, so something between you and Nova is answering", errBodyTooLarge, limit)
-	}
-	return b, nil
-}
-
-// GetScoringBatch reads a batch with its scoring jobs and rejected
-// applications (GET /v1/jobs/{jobId}/scoring-batches/{scoringBatchId}).
-func (c *Client) GetScoringBatch(ctx context.Context, jobID, batchID, tenant string) (*BatchResult, error) {
-	body, traceID, err := c.get(ctx, tenant, "jobs", jobID, "scoring-batches", batchID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := DecodeBatch(body)
-	if err != nil {
-		return nil, &DecodeError{What: "scoring batch", TraceID: traceID, Err: err}
-	}
-	r.TraceID = traceID
-	return r, nil
-}
-
-// GetScoringJob reads one scoring job
-// (GET /v1/jobs/{jobId}/applications/{applicationId}/scoring-jobs/{scoringJobId}).
-func (c *Client) GetScoringJob(ctx context.Context, jobID, applicationID, scoringJobID, tenant string) (*ScoringJobResult, error) {
-	return c.getScoringJob(ctx, tenant, "jobs", jobID, "applications", applicationID, "scoring-jobs", scoringJobID)
-}
-
-// GetApplicationScore reads an application's latest scoring job
-// (GET /v1/jobs/{jobId}/applications/{applicationId}/score).
-func (c *Client) GetApplicationScore(ctx context.Context, jobID, applicationID, tenant string) (*ScoringJobResult, error) {
-	return c.getScoringJob(ctx, tenant, "jobs", jobID, "applications", applicationID, "score")
-}
-
-func (c *Client) getScoringJob(ctx context.Context, tenant string, segments ...string) (*ScoringJobResult, error) {
-	body, traceID, err := c.get(ctx, tenant, segments...)
-	if err != nil {
-		return nil, err
-	}
-	r, err := DecodeScoringJob(body)
-	if err != nil {
-		return nil, &DecodeError{What: "scoring job", TraceID: traceID, Err: err}
-	}
-	r.TraceID = traceID
-	return r, nil
-}
-
-// DecodeError is a 2xx response whose body could not be understood.
-type DecodeError struct {
-	What    string
-	TraceID string
-	Err     error
-}
-
-func (e *DecodeError) Error() string {
-	// The cause may quote the body (a value of the wrong type, a
-	// timestamp that does not parse): bounded and cleaned like any text
-	// from Nova.
-	msg := fmt.Sprintf("could not read the %s response: %s", e.What, Sanitize(e.Err.Error(), LongText))
-	if e.TraceID != "" {
-		msg += fmt.Sprintf(" (trace id %s)", e.TraceID)
-	}
-	return msg
-}
-
-func (e *DecodeError) Unwrap() error { return e.Err }

@@ -2,7 +2,6 @@ package nova
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,26 +35,6 @@ type CriteriaVersionResult struct {
 
 	TraceID  string
 	Warnings []Warning
-}
-
-// GetCriteriaVersion reads a job's criteria version: the current one
-// (GET /v1/jobs/{jobId}/criteria/versions/current) when versionID is empty,
-// else that version (GET /v1/jobs/{jobId}/criteria/versions/{criteriaVersionId}).
-func (c *Client) GetCriteriaVersion(ctx context.Context, jobID, versionID, tenant string) (*CriteriaVersionResult, error) {
-	segments := []string{"jobs", jobID, "criteria", "versions", "current"}
-	if versionID != "" {
-		segments[4] = versionID
-	}
-	body, traceID, err := c.get(ctx, tenant, segments...)
-	if err != nil {
-		return nil, err
-	}
-	r, err := DecodeCriteriaVersion(body)
-	if err != nil {
-		return nil, &DecodeError{What: "criteria version", TraceID: traceID, Err: err}
-	}
-	r.TraceID = traceID
-	return r, nil
 }
 
 // DecodeCriteriaVersion parses a criteria-version body. The API's docs do not
@@ -118,3 +97,5 @@ func (r *CriteriaVersionResult) addWarning(w string) {
 		r.Warnings = append(r.Warnings, Warning{Subject: "criteria version", Text: w})
 	}
 }
+
+func (r *CriteriaVersionResult) setTraceID(id string) { r.TraceID = id }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -63,7 +64,7 @@ func IsNotFound(err error) bool {
 
 // errorFields are the fields of both error shapes: the flat RFC 7807 body
 // of GEN-B..D and the GEN-A body wrapped in "error" (which has requestId
-// instead of traceId and no retryable flag).
+// instead of traceId and no retryable flag; CONTRACT.md, Errors).
 type errorFields struct {
 	Code      string
 	Message   string
@@ -96,16 +97,6 @@ func decodeErrorFields(body []byte) errorFields {
 	field("requestId", &f.RequestID)
 	field("details", &f.Details)
 	return f
-}
-
-// retryableStatus is the SDK's default retryable set (nova-api.md §10).
-func retryableStatus(code int) bool {
-	switch code {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
 }
 
 // ParseError builds an APIError from a non-2xx response. It never fails: a
@@ -168,3 +159,82 @@ func describeForeignBody(contentType string, body []byte) string {
 	}
 	return fmt.Sprintf("the response was not a Nova error (%s): %s", contentType, snippet)
 }
+
+// TransportError is a request that got no answer. Its text names the
+// method, the path with candidates' ids masked (LogPath) and the cause,
+// stripped of control characters and bounded (Sanitize): Go's HTTP errors
+// quote what the other side sent, such as a malformed header line, so a
+// hostile server could otherwise put any text, of any length, into a
+// diagnostic. Unwrap gives the cause, so errors.Is and errors.As see through it.
+type TransportError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *TransportError) Error() string {
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		// url.Error quotes the whole URL, ids included.
+		cause = ue.Err
+	}
+	return Sanitize(fmt.Sprintf("%s %s: %v", e.Method, e.Path, cause), LongText)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// AttemptTimeoutError is an attempt that took longer than the client's
+// per-attempt timeout (the provider's request_timeout), after the retries
+// max_retries allows.
+type AttemptTimeoutError struct {
+	Timeout  time.Duration
+	Attempts int
+	Err      error
+}
+
+func (e *AttemptTimeoutError) Error() string {
+	return fmt.Sprintf("no answer within the per-attempt timeout of %s (%d attempt(s)): %v", e.Timeout, e.Attempts, e.Err)
+}
+
+func (e *AttemptTimeoutError) Unwrap() error { return e.Err }
+
+// DeadlineError is a read whose deadline (the caller's context) ended while
+// it was being retried or paced. Last is the last answer or transport error,
+// when there was one; both it and the context's error are unwrapped, so
+// errors.As finds an *APIError in it and errors.Is finds
+// context.DeadlineExceeded.
+type DeadlineError struct {
+	Attempts    int
+	RateLimited int // how many answers were 429
+	Last        error
+	Err         error // the context's error
+}
+
+func (e *DeadlineError) Error() string {
+	msg := fmt.Sprintf("the read's deadline was reached after %d attempt(s)", e.Attempts)
+	if e.RateLimited > 0 {
+		msg += fmt.Sprintf(", %d of them answered 429 (rate limited)", e.RateLimited)
+	}
+	if e.Last != nil {
+		msg += fmt.Sprintf("; last answer: %v", e.Last)
+	}
+	return msg
+}
+
+func (e *DeadlineError) Unwrap() []error {
+	if e.Last == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Last}
+}
+
+// PermanentTransportError is a failure that no retry can mend: a
+// certificate the system does not trust, a request Go refuses to send (an
+// invalid header value, an unsupported scheme), too many redirects. It
+// fails at once (see transientTransport).
+type PermanentTransportError struct {
+	Err error
+}
+
+func (e *PermanentTransportError) Error() string { return e.Err.Error() }
+func (e *PermanentTransportError) Unwrap() error { return e.Err }

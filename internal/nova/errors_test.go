@@ -1,6 +1,8 @@
 package nova
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -121,30 +123,6 @@ func TestAPIErrorMessage(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"", 0, false},
-		{"0", 0, true},
-		{"3", 3 * time.Second, true},
-		{"-1", 0, false},
-		{"soon", 0, false},
-		{"99999999999", 24 * time.Hour, true},
-		{now.Add(10 * time.Second).Format(http.TimeFormat), 10 * time.Second, true},
-		{now.Add(-10 * time.Second).Format(http.TimeFormat), 0, true},
-	}
-	for _, tt := range tests {
-		got, ok := parseRetryAfter(tt.in, now)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 // A redirect is never followed (it would carry the key elsewhere); the error
 // says where it pointed, so that a wrong base_url is found at once.
 func TestParseErrorNamesRedirectLocation(t *testing.T) {
@@ -157,5 +135,48 @@ func TestParseErrorNamesRedirectLocation(t *testing.T) {
 	}
 	if e := ParseError(http.StatusBadGateway, http.Header{"Location": {"https://x"}}, nil, time.Now()); e.Location != "" {
 		t.Errorf("a 502 has no redirect location, got %q", e.Location)
+	}
+}
+
+// A transport error quotes what the server sent (here a 20 KB malformed
+// header line) and the URL with its ids: the text that reaches a
+// diagnostic is bounded, clean and names no candidate.
+func TestTransportErrorIsBoundedAndMasked(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				_, _ = bufio.NewReader(conn).ReadString('\n')
+				_, _ = conn.Write([]byte("HTTP/1.1 200 OK\r\nX-Trace-Id" + strings.Repeat("\u202ey", 10<<10) + "\r\n\r\n"))
+			}()
+		}
+	}()
+	log := &captureLogger{}
+	c, err := New(Config{BaseURL: "http://" + ln.Addr().String(), APIKey: testKey, MaxRetries: -1, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetScoringJob(t.Context(), "job-1", "app-SECRET", "sj-SECRET", "t1")
+	if err == nil {
+		t.Fatal("a malformed answer was read")
+	}
+	msg := err.Error()
+	t.Logf("%d bytes: %.200s", len(msg), msg)
+	if len(msg) > 2*LongText || strings.Contains(msg, "\u202e") || strings.Contains(msg, "SECRET") {
+		t.Errorf("the error is unbounded, unclean or names a candidate (%d bytes): %.400s", len(msg), msg)
+	}
+	for _, line := range log.lines {
+		if len(line) > 4<<10 || strings.Contains(line, "SECRET") {
+			t.Errorf("log line unbounded or naming a candidate (%d bytes): %.300s", len(line), line)
+		}
 	}
 }

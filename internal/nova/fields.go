@@ -3,7 +3,9 @@ package nova
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -216,4 +218,41 @@ func (f *fieldReader) object(name string) (*fieldReader, bool) {
 		return nil, false
 	}
 	return o, true
+}
+
+// readBody reads a response body that must be one JSON object; the
+// decoders of the batch and scoring-job answers start here.
+func readBody(body []byte) (*fieldReader, error) {
+	var raw json.RawMessage
+	if err := decodeJSON(body, &raw); err != nil {
+		return nil, err
+	}
+	top, ok := readFields(raw)
+	if !ok {
+		return nil, errors.New("the response is not a JSON object")
+	}
+	return top, nil
+}
+
+// decodeJSON decodes exactly one JSON value and nothing after it, so that a
+// body with trailing garbage is not half-trusted.
+func decodeJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errors.New("the response body is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("the response is not valid JSON of the expected shape: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("the response has data after its JSON value")
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -14,7 +14,7 @@ import (
 //
 // Nova's read bucket holds 20 requests per second per API key and
 // environment, shared by every tenant, pipeline and machine that uses the
-// key (nova-api.md §7.1). A process cannot see the others, and there is no
+// key (CONTRACT.md, Rate-limit buckets). A process cannot see the others, and there is no
 // coordination service; what it can see is the bucket itself. Every answer
 // carries X-RateLimit-Limit, X-RateLimit-Remaining (tokens left in the
 // current one-second window) and X-RateLimit-Reset (when the window ends),
@@ -28,8 +28,8 @@ import (
 //     remaining tokens spread over the time left in the window
 //     (share × Remaining / time left). As tokens go, every process slows
 //     down at once, so the window is spent to its end without being
-//     overdrawn. Feedback from 429s alone (AIMD) was measured at 9-15% of
-//     requests answered 429: it learns only after overshooting.
+//     overdrawn. Feedback from 429s alone (AIMD) learns only after
+//     overshooting, so it draws 429s by design.
 //   - Shares are measured, once per window: what this process sent of all
 //     that the fleet spent (extrapolated from its last answer in the
 //     window). Measured shares add up to about one whatever the number of
@@ -63,11 +63,9 @@ import (
 // 429, then additive increase under fallbackRate; each 429 pauses the
 // process as above, which is the decrease.
 //
-// Rules that no test missed when removed were deleted (BENCHMARKS.md, "The
-// pacer's rules", has what each removal cost in the fleet simulation): taking the
-// whole bucket after three answers alone, a second lone request at the
-// start of each window, a cap on bursts above the share late in a window,
-// and the fallback's multiplicative decrease.
+// Each rule here is one that a test misses when it is removed; BENCHMARKS.md
+// ("The pacer's rules: what each buys") has what each costs and buys in the
+// fleet simulation, and the rules left out for buying nothing.
 //
 // Everything that depends on time takes "now" as an argument, so tests drive
 // the controller with an injected clock (pacer_test.go).
@@ -82,8 +80,8 @@ import (
 // is one division.
 
 const (
-	// window is the length of Nova's rate-limit window (nova-api.md §7.1:
-	// "each bucket has a per-second token window").
+	// window is the length of Nova's rate-limit window (CONTRACT.md,
+	// Rate-limit buckets).
 	window = time.Second
 	// fallbackRate is the rate ceiling without rate-limit headers: Nova's
 	// documented 20 requests per second less 5%, because without
@@ -98,9 +96,9 @@ const (
 	// firstShare is the share a process assumes on its first answer when
 	// it looks alone; a newcomer that sees others' tokens spent takes
 	// firstShare divided by the tokens spent. Starting at the whole bucket
-	// made simultaneous starts overdraw the first windows (7% of requests
-	// answered 429 at 16 processes); a process really alone is found so
-	// after one window and takes the whole bucket then.
+	// would let simultaneous starts overdraw the first windows; a process
+	// really alone is found so after one window and takes the whole bucket
+	// then.
 	firstShare = 0.3
 	// minShare is the smallest share of the bucket a process assumes.
 	minShare = 1.0 / 64
@@ -157,14 +155,13 @@ func observationOf(resp *http.Response, now time.Time) observation {
 // intersected, so answers at different phases of the window narrow the
 // range within a few windows. Two instants are placed from it: the
 // window's likely end, from the middle of the range, for the share and the
-// rate (they need an unbiased estimate of the time left: from the range's
-// low end a fleet of 8 runs took 1.3-1.5x the floor instead of 1.2x); and
+// rate (they need an unbiased estimate of the time left: the range's low
+// end would underestimate it and slow every process down); and
 // the instant after which a request surely reaches the next window, from
 // the range's low end, for sending into a new window and for predicting
 // what the others spend before it (from the middle, a request sent in the
-// last milliseconds of a spent window drew a 429 and a second's pause,
-// 1.16x instead of 1.03x for a process alone, and 16 runs drew 6-7% 429s
-// instead of 4%; figures from BenchmarkPacerFleetSim). By construction
+// last milliseconds of a spent window could still land in it, and draw a
+// 429 and a second's pause). By construction
 // neither is more than one window past the answer. An answer outside the
 // range means one of the clocks was set (or a server sent a Reset from
 // nowhere): the range starts again from that answer, and so does the
@@ -259,7 +256,7 @@ func (p *Pacer) acquire(ctx context.Context) (time.Time, error) {
 		if !blocked {
 			d = at.Sub(now)
 		}
-		if err := p.sleep(ctx, d, changed); err != nil {
+		if err := sleepOrWake(ctx, d, changed); err != nil {
 			return time.Time{}, err
 		}
 		if blocked {
@@ -270,19 +267,6 @@ func (p *Pacer) acquire(ctx context.Context) (time.Time, error) {
 			p.mu.Unlock()
 		}
 	}
-}
-
-// sleep waits for d, a state change or the end of ctx.
-func (p *Pacer) sleep(ctx context.Context, d time.Duration, changed <-chan struct{}) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-changed:
-	case <-t.C:
-	}
-	return nil
 }
 
 // done reports the answer to a request granted by acquire at sent; a
@@ -502,9 +486,9 @@ func (p *Pacer) adjust() {
 
 // rateLimited handles a 429: every request of this process waits out
 // Retry-After plus up to a quarter of it again, so that the processes told
-// to wait do not return in lockstep. (Up to a whole window more was tried:
-// processes then sat out most of the next window, and the fleet left a
-// third of the bucket unused.)
+// to wait do not return in lockstep. A quarter, not a whole window: with up
+// to a window more, processes sit out most of the next window and leave
+// the bucket unused.
 func (p *Pacer) rateLimited(now time.Time, o observation) {
 	wait := o.retryAfter
 	if wait <= 0 {
@@ -519,10 +503,9 @@ func (p *Pacer) rateLimited(now time.Time, o observation) {
 
 // fallback is congestion control without the headers: slow start, then
 // additive increase. A 429 ends slow start; the decrease is the pause every
-// 429 imposes (rateLimited). A multiplicative decrease on top was measured
-// (8 runs × 25 without headers in the fleet simulation): 13.8% of answers
-// 429 and 1.32x the floor with it, 18.4% and 1.23x without; both within
-// the targets (20%, 1.5x), and no test missed it.
+// 429 imposes (rateLimited). There is no multiplicative decrease on top:
+// without it the fleet still meets its targets (BENCHMARKS.md, "The pacer's
+// rules: what each buys").
 func (p *Pacer) fallback(now time.Time, o observation, first bool) {
 	if first {
 		p.lastGrowth = now
@@ -544,13 +527,3 @@ func (p *Pacer) fallback(now time.Time, o observation, first bool) {
 	}
 	p.rate = min(p.rate, p.ceiling)
 }
-
-// MaxRetryAfter caps one wait between attempts (Config.MaxRetryAfter
-// overrides it, for tests). Nova sends Retry-After in
-// seconds, 1-2 for its one-second windows; a much larger value is more
-// likely a proxy's or a misconfiguration's than a real need, and a read
-// that sleeps for minutes inside one attempt looks hung. 30 s is also the
-// SDK's maximum delay (nova-api.md §10). A clamped value is logged at Info;
-// the read still waits for as long as its deadline allows, in steps of at
-// most this.
-const MaxRetryAfter = 30 * time.Second

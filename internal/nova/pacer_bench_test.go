@@ -14,10 +14,10 @@ import (
 )
 
 // BenchmarkPacerFleetSim reports the fleet figures of the simulation
-// (pacer_sim_test.go) for each of issue 18's scenarios: the median over
-// five seeds of the time to the last read as a multiple of the floor
-// (N×M/limit), the share of answers that were 429, and the processes that
-// never finished (failed runs). The clock is simulated, so the figures do
+// (pacer_sim_test.go) for each scenario of BENCHMARKS.md's clock-skew table:
+// the median over five seeds of the time to the last read as a multiple of
+// the floor (N×M/limit), the share of answers that were 429, and the
+// processes that never finished (failed runs). The clock is simulated, so the figures do
 // not depend on the machine's load; ns/op is the simulation's own cost.
 //
 //	go test -run '^$' -bench PacerFleetSim -benchtime 1x ./internal/nova/
@@ -71,15 +71,15 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-// BenchmarkBucketsMixedReads is issue 19's plan in one process: 100 batch
-// reads and 100 current-criteria reads, ten at a time as Terraform's
-// -parallelism, against novafake enforcing 20 reads per second on
+// BenchmarkBucketsMixedReads is BENCHMARKS.md's buckets scenario in one
+// process: 100 batch reads and 100 current-criteria reads, ten at a time
+// as Terraform's -parallelism, against novafake enforcing 20 reads per second on
 // read_and_ops (and 60 on criteria_current_reads). Each bucket is paced on
 // its own, so the criteria reads do not slow the batch reads down: the
 // figure is the time for all 200 as a multiple of the batch bucket's floor
-// (100 / 20 = 5 s), and the share of answers that were 429. novafake has no
-// criteria handler until issue 19 adds it: those reads are answered 404,
-// with the criteria bucket's headers, which is all the pacer reads.
+// (100 / 20 = 5 s), and the share of answers that were 429. The job has no
+// criteria in novafake, so those reads are answered 404, with the criteria
+// bucket's headers, which is all the pacer reads.
 //
 //	go test -run '^$' -bench BucketsMixedReads -benchtime 1x ./internal/nova/
 func BenchmarkBucketsMixedReads(b *testing.B) {

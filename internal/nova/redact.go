@@ -46,7 +46,8 @@ type bodyShape struct {
 	nested map[string]string
 }
 
-// bodyShapes are the objects of Nova's responses (nova-api.md §5, §6, §8),
+// bodyShapes are the objects of Nova's responses (CONTRACT.md, Batches,
+// Scoring jobs, Criteria versions and Errors),
 // by name; "" is the top level, where every response shape starts: a batch
 // ({"batch", "scoringJobs", "rejectedApplications"}), a job
 // ({"scoringJob"}), an error (flat or under "error") and a criteria version

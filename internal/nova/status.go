@@ -8,7 +8,7 @@ import (
 )
 
 // Status is a normalised batch or scoring-job status. The API has spelt
-// statuses differently in each generation of its docs (see nova-api.md §5.4);
+// statuses differently in each generation of its docs (CONTRACT.md, Statuses);
 // callers only ever see these three values.
 type Status string
 
@@ -34,6 +34,13 @@ func knownStatus(raw string) (Status, bool) {
 		return StatusFailed, true
 	}
 	return "", false
+}
+
+// isUnknownStatus reports whether a status field was sent in a spelling no
+// doc generation uses: doubt, never the absence of evidence.
+func isUnknownStatus(raw *string) bool {
+	_, known := apiStatus(raw)
+	return raw != nil && !known
 }
 
 // apiStatus is what a status field says: its normalised value when the
@@ -122,7 +129,7 @@ func DecideBatch(b *Batch, jobs []ScoringJob) BatchDecision {
 	}
 	sent := SentCounts{b.SentTotalJobs, b.SentCompletedJobs, b.SentFailedJobs}
 	said, known := apiStatus(b.APIStatus)
-	unknownWord := b.APIStatus != nil && !known
+	unknownWord := isUnknownStatus(b.APIStatus)
 
 	// Doubts are always named; each keeps the batch from completing.
 	doubts := slices.Clone(b.Doubts)
@@ -298,7 +305,7 @@ func possibleCounts(sent SentCounts, listed Counts) (Counts, []string) {
 // pending or unknown status keeps it pending, as does anything else.
 func NormalizeJobStatus(j *ScoringJob) (Status, []string) {
 	said, known := apiStatus(j.APIStatus)
-	unknownWord := j.APIStatus != nil && !known
+	unknownWord := isUnknownStatus(j.APIStatus)
 	doubts := slices.Clone(j.Doubts)
 	if unknownWord {
 		doubts = append(doubts, fmt.Sprintf("the API sent the unknown status %q; it is treated as unfinished", Sanitize(*j.APIStatus, ShortText)))

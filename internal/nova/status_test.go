@@ -128,7 +128,7 @@ func TestDecideBatchKeepsFailuresCounted(t *testing.T) {
 	}
 }
 
-// The issue's wording: one warning that names the contradiction.
+// One warning that names the contradiction, in the words a person reads.
 func TestDecideBatchNamesTheContradiction(t *testing.T) {
 	d := decide(ptr("COMPLETED"), sent(3, 1, 0), jobsWith(StatusCompleted, StatusPending, StatusPending))
 	want := `Nova says the batch is "COMPLETED", but 2 of 3 listed jobs are still pending and its counters show 1 of 3 jobs finished; it is treated as pending until everything agrees`

@@ -56,11 +56,6 @@ func (w Warning) Kind() string {
 	return "record"
 }
 
-// jobSubject names a scoring job for Warning.Subject.
-func jobSubject(j *ScoringJob) string {
-	return "scoring job " + quotedPtr(j.ID)
-}
-
 // quotedPtr is an optional API string, sanitised and quoted; absent reads
 // (no id).
 func quotedPtr(s *string) string {

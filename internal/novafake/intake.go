@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// Intake limits from nova-api.md §5.1 and §15.
+// Intake limits (internal/nova/CONTRACT.md, Intake limits).
 const (
 	maxBodyBytes     = 4_500_000
 	maxApplications  = 25

@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// Rate-limit buckets (nova-api.md §7.1) and their documented per-second limits.
+// Rate-limit buckets and their documented per-second limits
+// (internal/nova/CONTRACT.md, Rate-limit buckets).
 const (
 	bucketReadAndOps       = "read_and_ops"
 	bucketIntakeBatch      = "scoring_intake_batch"

@@ -14,7 +14,8 @@ const (
 	RouteGetApplicationScore = "get-application-score"
 	// RouteGetCurrentCriteria is GET /v1/jobs/{jobId}/criteria/versions/current,
 	// RouteGetCriteriaVersion the same path with a version id: Nova puts them
-	// in different rate-limit buckets (nova-api.md §7.1).
+	// in different rate-limit buckets (internal/nova/CONTRACT.md, Rate-limit
+	// buckets).
 	RouteGetCurrentCriteria = "get-current-criteria-version"
 	RouteGetCriteriaVersion = "get-criteria-version"
 )

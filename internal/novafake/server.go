@@ -133,7 +133,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
 	}
 	// The docs do not say how a missing X-Tenant-Id is answered on a
 	// tenant-scoped route; 400 VALIDATION_ERROR naming the header is the
-	// most likely behaviour (nova-api.md §3) and the most useful to a client.
+	// most likely behaviour and the most useful to a client
+	// (internal/nova/CONTRACT.md, Authentication and tenancy).
 	if strings.TrimSpace(x.tenant) == "" {
 		s.writeError(w, x, &apiError{
 			status:  http.StatusBadRequest,

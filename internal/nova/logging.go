@@ -2,10 +2,7 @@ package nova
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -82,27 +79,3 @@ func LogPath(escapedPath string) string {
 	}
 	return strings.Join(seg, "/")
 }
-
-// TransportError is a request that got no answer. Its text names the
-// method, the path with candidates' ids masked (LogPath) and the cause,
-// stripped of control characters and bounded (Sanitize): Go's HTTP errors
-// quote what the other side sent, such as a malformed header line, so a
-// hostile server could otherwise put any text, of any length, into a
-// diagnostic. Unwrap gives the cause, so errors.Is and errors.As work as
-// before.
-type TransportError struct {
-	Method, Path string
-	Err          error
-}
-
-func (e *TransportError) Error() string {
-	cause := e.Err
-	var ue *url.Error
-	if errors.As(cause, &ue) {
-		// url.Error quotes the whole URL, ids included.
-		cause = ue.Err
-	}
-	return Sanitize(fmt.Sprintf("%s %s: %v", e.Method, e.Path, cause), LongText)
-}
-
-func (e *TransportError) Unwrap() error { return e.Err }

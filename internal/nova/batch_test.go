@@ -238,19 +238,6 @@ func TestDecodeBatchSortsRejectedApplications(t *testing.T) {
 	}
 }
 
-func TestDecodeScoringJob(t *testing.T) {
-	r, err := DecodeScoringJob([]byte(`{"scoringJob":{"id":"sj","jobId":"job","applicationId":"app","status":"FAILED","errorCode":"RESUME_ENCRYPTED","errorMessage":"password protected","failedAt":"2025-12-14T10:31:20Z"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if j := r.ScoringJob; j.Status != StatusFailed || *j.ErrorCode != "RESUME_ENCRYPTED" || j.Score != nil {
-		t.Errorf("job = %+v", j)
-	}
-	if _, err := DecodeScoringJob([]byte(`{"job":{}}`)); err == nil {
-		t.Error("a body without scoringJob must fail")
-	}
-}
-
 func TestDecodeBatchKeepsMissingIDsNull(t *testing.T) {
 	r, err := DecodeBatch([]byte(`{"batch":{"totalJobs":0},"scoringJobs":[{}],"rejectedApplications":[{"error":{}}]}`))
 	if err != nil {
@@ -305,24 +292,4 @@ func prefixComma(s string) string {
 		return ""
 	}
 	return "," + s
-}
-
-// String names the record; Anonymous names only its kind.
-func TestWarningRendering(t *testing.T) {
-	for _, tt := range []struct {
-		w               Warning
-		full, anonymous string
-	}{
-		{Warning{Text: "the batch is odd"}, "the batch is odd", "the batch is odd"},
-		{Warning{Subject: `scoring job "sj-1"`, Text: "its score is outside 1..10"}, `scoring job "sj-1": its score is outside 1..10`, "a scoring job: its score is outside 1..10"},
-		{Warning{Subject: `applications "a", "b"`, Text: "listed more than once"}, `applications "a", "b": listed more than once`, "applications: listed more than once"},
-		{Warning{Subject: "criteria version", Text: "createdAt is empty"}, "criteria version: createdAt is empty", "a record: createdAt is empty"},
-	} {
-		if got := tt.w.String(); got != tt.full {
-			t.Errorf("String() = %q, want %q", got, tt.full)
-		}
-		if got := tt.w.Anonymous(); got != tt.anonymous {
-			t.Errorf("Anonymous() = %q, want %q", got, tt.anonymous)
-		}
-	}
 }
