@@ -320,7 +320,7 @@ func TestGateFailedDiagnosticCountsByCode(t *testing.T) {
 	}
 	b := gateBatchFromValue(gateTestBatch(t, map[string]any{"status": "failed", "failed_jobs": 205, "scoring_jobs": jobs}))
 	tg := target{kind: "scoring batch", description: `scoring batch "b" of job "j"`, tenant: "t", environment: "sandbox"}
-	d := gateFailedDiagnostic(tg, readResult{finished: true, summary: "status failed"}, b, evaluateGate(b, gatePolicy{}))
+	d := gateFailedDiagnostic(tg, "status failed", true, b, evaluateGate(b, gatePolicy{}))
 	detail := d.Detail()
 	for _, want := range []string{"has 205 failed jobs, more than the 0 allowed (by error code: (none): 1, CODE_00: 5, CODE_01: 6,", "CODE_08: 5 and 31 more)", `in tenant "t" (sandbox)`, "Nova Embed Portal", "nova_scoring_batch data source"} {
 		if !strings.Contains(detail, want) {
@@ -359,9 +359,9 @@ func TestEphemeralValidateConfigWarnsLikeDataSource(t *testing.T) {
 // resource is opened is an error (while validating it is not checked yet),
 // and require_completed is the empty policy.
 func TestEphemeralRequiredPolicy(t *testing.T) {
-	e, ok := newScoringBatchEphemeral().(*novaEphemeral[*nova.BatchResult])
+	e, ok := newScoringBatchEphemeral().(*ephemeralResource[scoringBatchArgs, *nova.BatchResult])
 	if !ok {
-		t.Fatal("not a *novaEphemeral")
+		t.Fatal("not a *ephemeralResource")
 	}
 	s := ephemeralSchemaOf(t, e)
 	typ, ok := s.Type().TerraformType(t.Context()).(tftypes.Object)

@@ -325,13 +325,13 @@ func TestGateFunctionRefusesNull(t *testing.T) {
 func scoringBatchObject(t *testing.T, r *nova.BatchResult) tftypes.Value {
 	t.Helper()
 	var ds datasource.SchemaResponse
-	d := dataSourceOf[*nova.BatchResult](newScoringBatchDataSource)
-	d.Schema(t.Context(), datasource.SchemaRequest{}, &ds)
+	spec := scoringBatchSpec()
+	newDataSource(spec).Schema(t.Context(), datasource.SchemaRequest{}, &ds)
 	typ, ok := ds.Schema.Type().TerraformType(t.Context()).(tftypes.Object)
 	if !ok {
 		t.Fatal("schema type is not an object")
 	}
-	vals, err := d.state(r, mapping{includeAssessments: false}, typ)
+	vals, err := spec.state(scoringBatchArgs{includeAssessments: false}, r, typ)
 	if err != nil {
 		t.Fatal(err)
 	}

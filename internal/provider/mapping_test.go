@@ -22,11 +22,8 @@ import (
 // of gap: a pending job without result, a failed job, no rejected
 // applications, empty assessment lists, and the assessments switch.
 func TestBatchMapping(t *testing.T) {
-	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
-	if !ok {
-		t.Fatal("unexpected data source type")
-	}
-	config := batchConfigValue(t, ds, "job-123", "b1")
+	spec := scoringBatchSpec()
+	config := batchConfigValue(t, newDataSource(spec), "job-123", "b1")
 	res, err := nova.DecodeBatch([]byte(`{"batch":{"id":"b1","jobId":"job-123","status":"PENDING","totalJobs":3,"completedJobs":1,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z"},
 	  "scoringJobs":[
 	    {"id":"s1","applicationId":"app-1","status":"COMPLETED","score":7.5,"assessment":{"verdict":"ok","strengths":[],"concerns":null,"interviewFocus":["x"]}},
@@ -36,7 +33,7 @@ func TestBatchMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, include := range []bool{true, false} {
-		raw, err := ds.stateValue(t.Context(), config, res, mapping{includeAssessments: include})
+		raw, err := spec.stateValue(t.Context(), config, scoringBatchArgs{includeAssessments: include}, res)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,17 +89,14 @@ func TestBatchMapping(t *testing.T) {
 // Building the state must leave the configuration as it was: the framework
 // compares the two after Read.
 func TestStateValueLeavesConfigurationAlone(t *testing.T) {
-	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
-	if !ok {
-		t.Fatal("unexpected data source type")
-	}
-	config := batchConfigValue(t, ds, "job-123", "b1")
+	spec := scoringBatchSpec()
+	config := batchConfigValue(t, newDataSource(spec), "job-123", "b1")
 	before := config.Raw.Copy()
 	res, err := nova.DecodeBatch([]byte(`{"batch":{"id":"b1","status":"completed","totalJobs":1,"completedJobs":1},"scoringJobs":[{"id":"s1","score":5}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ds.stateValue(t.Context(), config, res, mapping{includeAssessments: true}); err != nil {
+	if _, err := spec.stateValue(t.Context(), config, scoringBatchArgs{includeAssessments: true}, res); err != nil {
 		t.Fatal(err)
 	}
 	if !config.Raw.Equal(before) {
@@ -151,7 +145,7 @@ func variantNames() []string {
 func driftedVariants() []schemaVariant {
 	job := func(edit func(map[string]schema.Attribute)) func() map[string]schema.Attribute {
 		return func() map[string]schema.Attribute {
-			attrs := scoringBatchAttributes()
+			attrs := shippedBatchAttributes()
 			jobAttrs := scoringJobAttributes()
 			edit(jobAttrs)
 			attrs["scoring_jobs"] = schema.ListAttribute{Computed: true, ElementType: objectType(jobAttrs)}
@@ -173,12 +167,12 @@ func driftedVariants() []schemaVariant {
 			a["assessment"] = assessment
 		})},
 		{"drift_rejected", func() map[string]schema.Attribute {
-			attrs := scoringBatchAttributes()
+			attrs := shippedBatchAttributes()
 			attrs["rejected_applications"] = schema.ListAttribute{Computed: true, ElementType: types.ObjectType{AttrTypes: map[string]attr.Type{"application_id": types.StringType}}}
 			return attrs
 		}},
 		{"drift_scores", func() map[string]schema.Attribute {
-			attrs := scoringBatchAttributes()
+			attrs := shippedBatchAttributes()
 			attrs["scores"] = schema.MapAttribute{Computed: true, ElementType: types.StringType}
 			return attrs
 		}},
@@ -218,7 +212,7 @@ func TestSingleJobDriftIsAnError(t *testing.T) {
 	drifted := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"assessment": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"verdict": tftypes.Number}},
 	}}
-	if _, err := singleScoringJobValues(res, mapping{includeAssessments: true}, drifted); err == nil || !strings.Contains(err.Error(), "assessment") {
+	if _, err := singleScoringJobValues(res, true, drifted); err == nil || !strings.Contains(err.Error(), "assessment") {
 		t.Fatalf("err = %v, want an error about the assessment", err)
 	}
 }

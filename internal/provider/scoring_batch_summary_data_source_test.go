@@ -174,7 +174,7 @@ func TestAccSummaryPlanTimeValidation(t *testing.T) {
 // The mapping keeps counts for what Nova left out, under "(none)", and
 // gives no statistics without scores, whatever min_group_size says.
 func TestSummaryMappingGaps(t *testing.T) {
-	ds := dataSourceOf[*nova.BatchResult](newScoringBatchSummaryDataSource)
+	ds, _ := newScoringBatchSummaryDataSource().(*dataSource[scoringBatchSummaryArgs, *nova.BatchResult])
 	config := batchConfigValue(t, ds, testJob, "b1")
 	res, err := nova.DecodeBatch([]byte(`{"batch":{"id":"b1","status":"failed","totalJobs":2,"completedJobs":0,"failedJobs":2},
 	  "scoringJobs":[{"id":"s1","applicationId":"app-1","status":"failed"},{"id":"s2","applicationId":"app-2","status":"failed","errorCode":"TIMEOUT"}],
@@ -182,7 +182,7 @@ func TestSummaryMappingGaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := ds.stateValue(t.Context(), config, res, mapping{minGroupSize: defaultMinGroupSize})
+	raw, err := ds.spec.stateValue(t.Context(), config, scoringBatchSummaryArgs{minGroupSize: defaultMinGroupSize}, res)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,12 +177,12 @@ func TestDiscloseScoresProperties(t *testing.T) {
 // summaryOf maps a batch body as the summary would, with min_group_size k.
 func summaryOf(t *testing.T, body string, k int64) map[string]tftypes.Value {
 	t.Helper()
-	ds := dataSourceOf[*nova.BatchResult](newScoringBatchSummaryDataSource)
+	ds, _ := newScoringBatchSummaryDataSource().(*dataSource[scoringBatchSummaryArgs, *nova.BatchResult])
 	res, err := nova.DecodeBatch([]byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := ds.stateValue(t.Context(), batchConfigValue(t, ds, testJob, "b1"), res, mapping{minGroupSize: k})
+	raw, err := ds.spec.stateValue(t.Context(), batchConfigValue(t, ds, testJob, "b1"), scoringBatchSummaryArgs{minGroupSize: k}, res)
 	if err != nil {
 		t.Fatal(err)
 	}

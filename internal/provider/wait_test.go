@@ -184,15 +184,16 @@ func TestWaitCapsRetryAfter(t *testing.T) {
 // that change on each answer) reports a bounded number of warnings: at most
 // maxWaitWarnings from earlier polls, plus the last read's.
 func TestWaitWarningsAreBounded(t *testing.T) {
-	ds := dataSourceOf[*nova.BatchResult](newScoringBatchDataSource)
+	spec := scoringBatchSpec()
+	spec.anonymous = true
 	// The client is never called: fetch is replaced below.
-	ds.data = &providerData{client: &nova.Client{}, environment: "sandbox", tenantID: testTenant}
+	data := &providerData{client: &nova.Client{}, environment: "sandbox", tenantID: testTenant}
 	var polls atomic.Int32
-	ds.fetch = func(context.Context, *nova.Client, []string, string) (*nova.BatchResult, error) {
+	spec.fetch = func(context.Context, *nova.Client, scoringBatchArgs, string) (*nova.BatchResult, error) {
 		n := polls.Add(1)
 		return &nova.BatchResult{Batch: &nova.Batch{Status: nova.StatusPending}, Warnings: []nova.Warning{{Text: fmt.Sprintf("poll %d saw something odd", n)}}}, nil
 	}
-	config := batchConfigValue(t, ds, testJob, "b1")
+	config := batchConfigValue(t, newDataSource(spec), testJob, "b1")
 	var attrs map[string]tftypes.Value
 	if err := config.Raw.As(&attrs); err != nil {
 		t.Fatal(err)
@@ -204,7 +205,7 @@ func TestWaitWarningsAreBounded(t *testing.T) {
 	config.Raw = tftypes.NewValue(typ, attrs)
 
 	var diags diag.Diagnostics
-	if _, ok := ds.read(t.Context(), config, &diags); ok {
+	if _, ok := spec.read(t.Context(), data, config, &diags); ok {
 		t.Fatal("a wait that never finishes succeeded")
 	}
 	if n := int(polls.Load()); n <= maxWaitWarnings+1 {
