@@ -35,7 +35,7 @@ type sharedArguments struct {
 func readSharedArguments(ctx context.Context, config tfsdk.Config, canWait bool) (sharedArguments, diag.Diagnostics) {
 	var a sharedArguments
 	var diags diag.Diagnostics
-	get := func(name string, target any) { diags.Append(config.GetAttribute(ctx, path.Root(name), target)...) }
+	get := func(name string, into any) { diags.Append(config.GetAttribute(ctx, path.Root(name), into)...) }
 	get("tenant_id", &a.tenant)
 	get("timeouts", &a.timeouts)
 	if canWait {
@@ -155,9 +155,9 @@ func newArgumentReader(ctx context.Context, config tfsdk.Config) *argumentReader
 	return &argumentReader{ctx: ctx, config: config}
 }
 
-// get reads the argument name into target, a framework value.
-func (r *argumentReader) get(name string, target any) {
-	r.diags.Append(r.config.GetAttribute(r.ctx, path.Root(name), target)...)
+// get reads the argument name into a framework value.
+func (r *argumentReader) get(name string, into any) {
+	r.diags.Append(r.config.GetAttribute(r.ctx, path.Root(name), into)...)
 }
 
 // string is a string argument; "" when it is not set.

@@ -333,7 +333,10 @@ func BenchmarkFrameworkPasses(b *testing.B) {
 		fn   func() error
 	}{
 		{"provider_decode", func() error { _, err := nova.DecodeBatch(body); return err }},
-		{"provider_map", func() error { _, err := spec.stateValue(ctx, config, scoringBatchArgs{includeAssessments: true}, res); return err }},
+		{"provider_map", func() error {
+			_, err := spec.stateValue(ctx, config, scoringBatchArgs{includeAssessments: true}, res)
+			return err
+		}},
 		{"fw_copy", func() error { _ = state.Copy(); return nil }},
 		{"fw_semantic_equality_conversion", func() error {
 			_, err := sch.Type().ValueFromTerraform(ctx, state)
