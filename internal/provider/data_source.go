@@ -58,7 +58,7 @@ func (d *dataSource[A, T]) Read(ctx context.Context, req datasource.ReadRequest,
 
 // schema is the type's data source schema: its computed attributes, its own
 // arguments, and the arguments every read shares. A name defined twice is
-// a bug in the provider, reported as an error rather than a panic.
+// a bug in the provider, reported as an error diagnostic, never a panic.
 func (s *readSpec[A, T]) schema(ctx context.Context) (schema.Schema, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	attrs, err := s.computed()

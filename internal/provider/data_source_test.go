@@ -2,10 +2,13 @@ package provider
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/dweet/terraform-provider-nova/internal/nova"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -69,5 +72,28 @@ func TestEveryAttributeIsDescribed(t *testing.T) {
 		var meta datasource.MetadataResponse
 		ds.Metadata(t.Context(), datasource.MetadataRequest{ProviderTypeName: "nova"}, &meta)
 		check(meta.TypeName+".", schemaOf(t, ds).Attributes)
+	}
+}
+
+// A name defined twice (here a computed attribute named like a shared
+// argument) is a bug in the provider: the schema says so in an error
+// diagnostic naming the attribute, and nothing panics.
+func TestDuplicateAttributeIsADiagnostic(t *testing.T) {
+	spec := scoringBatchSpec()
+	spec.computed = func() (map[string]schema.Attribute, error) {
+		attrs, err := scoringBatchAttributes()
+		attrs["tenant_id"] = schema.StringAttribute{Computed: true}
+		return attrs, err
+	}
+	var resp datasource.SchemaResponse
+	newDataSource(spec).Schema(t.Context(), datasource.SchemaRequest{}, &resp)
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary() != "Could not build the schema" ||
+		!strings.Contains(resp.Diagnostics[0].Detail(), "tenant_id") || !strings.Contains(resp.Diagnostics[0].Detail(), "please report it") {
+		t.Fatalf("diagnostics = %v, want one error naming tenant_id", resp.Diagnostics)
+	}
+	var er ephemeral.SchemaResponse
+	(&ephemeralResource[scoringBatchArgs, *nova.BatchResult]{spec: spec}).Schema(t.Context(), ephemeral.SchemaRequest{}, &er)
+	if !er.Diagnostics.HasError() {
+		t.Fatal("the ephemeral resource built a schema from a broken data source schema")
 	}
 }

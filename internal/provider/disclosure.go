@@ -43,7 +43,7 @@ func applicationScores(r *nova.BatchResult) ([]float64, bool) {
 	return scores, true
 }
 
-// scoreBands are Nova's documented score bands (GEN-D), lowest first: 1-2
+// scoreBands are the score bands of Nova's API docs, lowest first: 1-2
 // missing fundamentals, 3-4 significant gaps, 5-6 mixed, 7-8 strong fit,
 // 9-10 exceptional.
 var scoreBands = [...]struct{ low, high int }{{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}}

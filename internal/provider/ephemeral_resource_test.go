@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -210,5 +211,24 @@ func TestEphemeralRequiredPolicy(t *testing.T) {
 	}
 	if p, err := e.requiredPolicy(t.Context(), config(nil), true); err != nil || p != nil {
 		t.Errorf("no gate asked for: policy %+v, error %v", p, err)
+	}
+}
+
+// An attribute of the data source named like one the ephemeral resource
+// adds (require, require_completed) is a bug report, not a panic.
+func TestEphemeralGateAttributeTwiceIsADiagnostic(t *testing.T) {
+	for _, name := range []string{"require", "require_completed"} {
+		spec := scoringBatchSpec()
+		spec.computed = func() (map[string]schema.Attribute, error) {
+			attrs, err := scoringBatchAttributes()
+			attrs[name] = schema.BoolAttribute{Computed: true}
+			return attrs, err
+		}
+		var resp ephemeral.SchemaResponse
+		(&ephemeralResource[scoringBatchArgs, *nova.BatchResult]{spec: spec, policy: true}).Schema(t.Context(), ephemeral.SchemaRequest{}, &resp)
+		if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary() != "Could not build the ephemeral resource's schema" ||
+			!strings.Contains(resp.Diagnostics[0].Detail(), name) {
+			t.Errorf("%s twice: diagnostics = %v, want one error naming it", name, resp.Diagnostics)
+		}
 	}
 }

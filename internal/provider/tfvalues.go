@@ -13,9 +13,9 @@ import (
 )
 
 // State is built as terraform-plugin-go values rather than through the
-// framework's reflection: for a batch of a thousand jobs the reflection
-// round trip (attr values to tftypes and back, re-validated at every level)
-// cost over ten times a plain JSON decode. These helpers turn the client's
+// framework's reflection, whose round trip (attr values to tftypes and
+// back, re-validated at every level) dominates the read of a large batch
+// (BENCHMARKS.md compares the two). These helpers turn the client's
 // nullable fields into values; nil is null.
 
 func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
