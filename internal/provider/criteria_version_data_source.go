@@ -7,24 +7,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
 
+// criteriaVersionArgs are nova_criteria_version's own arguments.
+type criteriaVersionArgs struct {
+	jobID string
+	// versionID is "" for the job's current version.
+	versionID string
+}
+
+// newCriteriaVersionDataSource reads a job's criteria version, once.
 func newCriteriaVersionDataSource() datasource.DataSource {
-	return &novaDataSource[*nova.CriteriaVersionResult]{
+	return newDataSource(readSpec[criteriaVersionArgs, *nova.CriteriaVersionResult]{
 		typeName: "_criteria_version",
 		description: "Reads a job's criteria version: the current one, or the one `criteria_version_id` names. " +
 			"When the hiring team changes a job's criteria, a new version becomes current, and scores computed against the old one are stale: " +
 			"compare its `id` with a batch's `criteria_version_ids` (`nova_scoring_batch_summary`) to gate on fresh scores.",
-		ids: []idArgument{
-			{name: "job_id", description: "Your job identifier (external id) whose criteria to read."},
-			{name: "criteria_version_id", optional: true, description: "The criteria version to read, such as an element of a batch's `criteria_version_ids`. " +
-				"Default: the job's current version (`GET /v1/jobs/{jobId}/criteria/versions/current`)."},
+		kind: "criteria version",
+		arguments: map[string]schema.Attribute{
+			"job_id": idAttribute("Your job identifier (external id) whose criteria to read.", false),
+			"criteria_version_id": idAttribute("The criteria version to read, such as an element of a batch's `criteria_version_ids`. "+
+				"Default: the job's current version (`GET /v1/jobs/{jobId}/criteria/versions/current`).", true),
 		},
-		kind:    "criteria version",
-		subject: criteriaVersionSubject,
+		computed: func() (map[string]schema.Attribute, error) { return criteriaVersionAttributes(), nil },
 		notFound: "Check job_id and tenant_id: criteria are scoped per tenant and per environment (sandbox and production keys see different data), " +
 			"and criteria_version_id when it is set.",
 		notFoundCodes: map[string]string{
@@ -33,9 +43,14 @@ func newCriteriaVersionDataSource() datasource.DataSource {
 			"CRITERIA_VERSION_NOT_FOUND": "Check criteria_version_id (a batch's criteria_version_ids lists the versions its jobs were scored against) and job_id, " +
 				"or remove criteria_version_id to read the job's current version.",
 		},
-		computed: criteriaVersionAttributes,
-		fetch: func(ctx context.Context, c *nova.Client, ids []string, tenant string) (*nova.CriteriaVersionResult, error) {
-			return c.GetCriteriaVersion(ctx, ids[0], ids[1], tenant)
+		args: func(ctx context.Context, config tfsdk.Config) (criteriaVersionArgs, diag.Diagnostics) {
+			r := newArgumentReader(ctx, config)
+			a := criteriaVersionArgs{jobID: r.string("job_id"), versionID: r.string("criteria_version_id")}
+			return a, r.diags
+		},
+		subject: criteriaVersionSubject,
+		fetch: func(ctx context.Context, c *nova.Client, a criteriaVersionArgs, tenant string) (*nova.CriteriaVersionResult, error) {
+			return c.GetCriteriaVersion(ctx, a.jobID, a.versionID, tenant)
 		},
 		result: func(r *nova.CriteriaVersionResult) readResult {
 			v := r.Version
@@ -47,14 +62,14 @@ func newCriteriaVersionDataSource() datasource.DataSource {
 			}
 		},
 		state: criteriaVersionValues,
-	}
+	})
 }
 
-func criteriaVersionSubject(ids []string) string {
-	if ids[1] == "" {
-		return fmt.Sprintf("current criteria version of job %q", ids[0])
+func criteriaVersionSubject(a criteriaVersionArgs) string {
+	if a.versionID == "" {
+		return fmt.Sprintf("current criteria version of job %q", a.jobID)
 	}
-	return fmt.Sprintf("criteria version %q of job %q", ids[1], ids[0])
+	return fmt.Sprintf("criteria version %q of job %q", a.versionID, a.jobID)
 }
 
 func criteriaVersionAttributes() map[string]schema.Attribute {
@@ -79,7 +94,7 @@ func criteriaVersionAttributes() map[string]schema.Attribute {
 
 // criteriaVersionValues is the one mapping from a criteria version read to
 // state.
-func criteriaVersionValues(r *nova.CriteriaVersionResult, _ mapping, schemaType tftypes.Object) (map[string]tftypes.Value, error) {
+func criteriaVersionValues(_ criteriaVersionArgs, r *nova.CriteriaVersionResult, schemaType tftypes.Object) (map[string]tftypes.Value, error) {
 	listType, err := attributeType(schemaType, "criteria")
 	if err != nil {
 		return nil, err

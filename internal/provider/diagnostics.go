@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -165,4 +166,105 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+func waitErrorDiagnostic(t target, we *waitError, timeout time.Duration, last string, unknown []string) diag.Diagnostic {
+	elapsed := we.Elapsed.Round(time.Second)
+	switch {
+	case errors.Is(we.Cause, context.DeadlineExceeded):
+		advice := "Raise timeouts.read if it is still making progress, or check it in the Nova Embed Portal."
+		if len(unknown) > 0 {
+			advice = fmt.Sprintf("Nova sent status values this provider does not know: %s. An unknown value counts as pending unless "+
+				"the counters and jobs show the work finished, so the wait may never end on it. Check the %s in the Nova Embed Portal, "+
+				"and upgrade the provider if Nova has added a status.",
+				strings.Join(unknown, ", "), t.kind)
+		}
+		return diag.NewErrorDiagnostic("Timed out waiting for "+t.kind+" to finish",
+			fmt.Sprintf("Timed out waiting for %s to finish after %s (timeouts.read is %s; %d reads); %s.%s\n\n%s",
+				t.where(), elapsed, timeout, we.Polls, last, lastError(we), advice))
+	case errors.Is(we.Cause, context.Canceled):
+		return diag.NewErrorDiagnostic("Waiting for "+t.kind+" cancelled",
+			fmt.Sprintf("Stopped waiting for %s after %s because the run was cancelled; %s.", t.where(), elapsed, last))
+	default:
+		return diag.NewErrorDiagnostic("Gave up waiting for "+t.kind,
+			fmt.Sprintf("Gave up waiting for %s after %s: %v; %s.\n\nNova or the network is failing repeatedly; retry later.",
+				t.where(), elapsed, we, last))
+	}
+}
+
+func lastError(we *waitError) string {
+	if we.LastError == nil {
+		return ""
+	}
+	return fmt.Sprintf(" The last transient error was: %v.", we.LastError)
+}
+
+// warningTexts renders a read's warnings: in full (String), or, for the
+// reads that name no candidate (anonymous), without their subject
+// (Anonymous), each distinct text once, with how many records it was about.
+func warningTexts(warnings []nova.Warning, anonymous bool) []string {
+	texts := make([]string, 0, len(warnings))
+	if !anonymous {
+		for _, w := range warnings {
+			texts = append(texts, w.String())
+		}
+		return texts
+	}
+	type key struct{ kind, text string }
+	counts := map[key]int{}
+	var order []nova.Warning
+	for _, w := range warnings {
+		k := key{w.Kind(), w.Text}
+		if counts[k] == 0 {
+			order = append(order, w)
+		}
+		counts[k]++
+	}
+	for _, w := range order {
+		switch n, kind := counts[key{w.Kind(), w.Text}], w.Kind(); {
+		case n == 1 || kind == "":
+			texts = append(texts, w.Anonymous())
+		case strings.HasSuffix(kind, "s"):
+			texts = append(texts, fmt.Sprintf("%s (%d times): %s", kind, n, w.Text))
+		default:
+			texts = append(texts, fmt.Sprintf("%d %ss: %s", n, kind, w.Text))
+		}
+	}
+	return texts
+}
+
+func addWarnings(diags *diag.Diagnostics, t target, warnings []string) {
+	for _, w := range warnings {
+		diags.AddWarning("Unexpected data from Nova", fmt.Sprintf("Reading %s: %s.", t.where(), w))
+	}
+}
+
+// gateFailedDiagnostic is the error of require and require_completed: the
+// gate's reasons, the tenant, and where to find which candidates failed.
+// summary and finished describe the last read. It names no application id,
+// scoring job id or score: the run's output goes to CI logs, which are no
+// place for candidate data.
+func gateFailedDiagnostic(t target, summary string, finished bool, b gateBatch, reasons []string) diag.Diagnostic {
+	var s strings.Builder
+	fmt.Fprintf(&s, "The %s in tenant %q (%s) did not pass the gate (%s).\n", t.kind, t.tenant, t.environment, summary)
+	for _, reason := range reasons {
+		fmt.Fprintf(&s, "\n  - %s", reason)
+	}
+	switch {
+	case b.failedJobs != nil && *b.failedJobs > 0:
+		s.WriteString("\n\nWhich candidates failed is not shown here, to keep candidate data out of run output: look the " + t.kind +
+			" up in the Nova Embed Portal, or read it with the nova_scoring_batch data source in a workspace allowed to hold candidate data. Fix or resubmit them, and run again.")
+	case !finished:
+		s.WriteString("\n\nIt has not finished: set wait_for_completion = true to wait for it, or raise timeouts.read if a wait ran out.")
+	}
+	return diag.NewErrorDiagnostic("Nova "+t.kind+" did not pass the gate", s.String())
+}
+
+// apiText is an optional API string made safe for a diagnostic or a log
+// line (nova.Sanitize); "" when absent.
+func apiText(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return nova.Sanitize(*s, nova.ShortText)
 }

@@ -23,6 +23,10 @@ import (
 // scoring job id or a score: they reach CLI output and CI logs, from the
 // privacy-preserving reads too.
 
+// noValue is the map key for a failed job without an error code, or a
+// rejection without a reason.
+const noValue = "(none)"
+
 // gatePolicy is a parsed policy. Every key is optional.
 type gatePolicy struct {
 	minScore          *float64

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 var _ function.Function = (*gateFunction)(nil)
@@ -99,13 +98,4 @@ func gateResult(reasons []string) types.Object {
 		"passed":  types.BoolValue(len(reasons) == 0),
 		"reasons": types.ListValueMust(types.StringType, elems),
 	})
-}
-
-// dynamicTerraformValue is a dynamic argument as a terraform-plugin-go
-// value, the form the gate reads (and the ephemeral resources hold).
-func dynamicTerraformValue(ctx context.Context, d types.Dynamic) (tftypes.Value, error) {
-	if d.IsNull() || d.IsUnderlyingValueNull() {
-		return tftypes.NewValue(tftypes.DynamicPseudoType, nil), nil
-	}
-	return d.UnderlyingValue().ToTerraformValue(ctx)
 }

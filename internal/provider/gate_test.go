@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
@@ -223,115 +221,18 @@ func TestGatePolicyErrors(t *testing.T) {
 	}
 }
 
-// callGate calls provider::nova::gate through the provider's protocol
-// server, as Terraform does: arguments msgpack-encoded as dynamic values.
-func callGate(t *testing.T, batch, policy tftypes.Value) (passed bool, reasons []string, funcErr *tfprotov6.FunctionError) {
-	t.Helper()
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var args []*tfprotov6.DynamicValue
-	for _, v := range []tftypes.Value{batch, policy} {
-		dv, err := tfprotov6.NewDynamicValue(tftypes.DynamicPseudoType, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, &dv)
-	}
-	resp, err := server.CallFunction(t.Context(), &tfprotov6.CallFunctionRequest{Name: "gate", Arguments: args})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.Error != nil {
-		return false, nil, resp.Error
-	}
-	resultType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"passed": tftypes.Bool, "reasons": tftypes.List{ElementType: tftypes.String}}}
-	v, err := resp.Result.Unmarshal(resultType)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var obj map[string]tftypes.Value
-	var list []tftypes.Value
-	if err := v.As(&obj); err != nil {
-		t.Fatal(err)
-	}
-	if err := obj["passed"].As(&passed); err != nil {
-		t.Fatal(err)
-	}
-	if err := obj["reasons"].As(&list); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range list {
-		var s string
-		if err := r.As(&s); err != nil {
-			t.Fatal(err)
-		}
-		reasons = append(reasons, s)
-	}
-	return passed, reasons, nil
-}
-
-// Run, through the framework's function server: the result's shape, a
-// pass, a fail, and errors for a policy mistake and for null arguments.
-func TestGateFunctionRun(t *testing.T) {
-	passed, reasons, ferr := callGate(t, gateTestBatch(t, nil), toTF(t, map[string]any{"min_score": 7, "criteria_version_id": "cv-1"}))
-	if ferr != nil || !passed || len(reasons) != 0 {
-		t.Errorf("completed batch: passed %v, reasons %q, error %v", passed, reasons, ferr)
-	}
-	passed, reasons, ferr = callGate(t, gateTestBatch(t, map[string]any{"status": "failed", "failed_jobs": 1}), toTF(t, map[string]any{}))
-	if ferr != nil || passed || len(reasons) != 1 || reasons[0] != "Scoring batch b-1 has 1 failed job, more than the 0 allowed." {
-		t.Errorf("failed batch: passed %v, reasons %q, error %v", passed, reasons, ferr)
-	}
-	_, _, ferr = callGate(t, gateTestBatch(t, nil), toTF(t, map[string]any{"min_scor": 7}))
-	if ferr == nil || !strings.Contains(ferr.Text, `unknown key "min_scor"`) || ferr.FunctionArgument == nil || *ferr.FunctionArgument != 1 {
-		t.Errorf("misspelt key: %+v", ferr)
-	}
-	for i, args := range [][2]tftypes.Value{
-		{tftypes.NewValue(tftypes.DynamicPseudoType, nil), toTF(t, map[string]any{})},
-		{gateTestBatch(t, nil), tftypes.NewValue(tftypes.DynamicPseudoType, nil)},
-	} {
-		_, _, ferr = callGate(t, args[0], args[1])
-		if ferr == nil || !strings.Contains(ferr.Text, "null") {
-			t.Errorf("null argument %d: error %+v, want one", i, ferr)
-		}
-	}
-}
-
-// The function takes no null: a null argument is an error, never an
-// unknown result that a precondition would skip.
-func TestGateFunctionRefusesNull(t *testing.T) {
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := server.GetFunctions(t.Context(), &tfprotov6.GetFunctionsRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate, ok := got.Functions["gate"]
-	if !ok {
-		t.Fatalf("no gate function: %v", got.Functions)
-	}
-	for _, p := range gate.Parameters {
-		if p.AllowNullValue || p.AllowUnknownValues {
-			t.Errorf("parameter %s allows null (%v) or unknown (%v) values", p.Name, p.AllowNullValue, p.AllowUnknownValues)
-		}
-	}
-}
-
 // scoringBatchObject is a batch answer as the nova_scoring_batch data
 // source holds it: decoded, decided and mapped by the provider's own code.
 func scoringBatchObject(t *testing.T, r *nova.BatchResult) tftypes.Value {
 	t.Helper()
 	var ds datasource.SchemaResponse
-	d := dataSourceOf[*nova.BatchResult](newScoringBatchDataSource)
-	d.Schema(t.Context(), datasource.SchemaRequest{}, &ds)
+	spec := scoringBatchSpec()
+	newDataSource(spec).Schema(t.Context(), datasource.SchemaRequest{}, &ds)
 	typ, ok := ds.Schema.Type().TerraformType(t.Context()).(tftypes.Object)
 	if !ok {
 		t.Fatal("schema type is not an object")
 	}
-	vals, err := d.state(r, mapping{includeAssessments: false}, typ)
+	vals, err := spec.state(scoringBatchArgs{includeAssessments: false}, r, typ)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -25,13 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
-)
-
-// Environment variables read when the matching attribute is not set.
-const (
-	envAPIKey   = "NOVA_API_KEY"
-	envTenantID = "NOVA_TENANT_ID"
-	envBaseURL  = "NOVA_BASE_URL"
 )
 
 var (
@@ -55,14 +47,6 @@ type providerModel struct {
 	BaseURL        types.String         `tfsdk:"base_url"`
 	MaxRetries     types.Int64          `tfsdk:"max_retries"`
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
-}
-
-// providerData is what Configure hands to every data source: one client per
-// configured provider, so that all reads share its rate limiter.
-type providerData struct {
-	client      *nova.Client // nil when no API key is configured
-	environment string       // sandbox or production, from the key's prefix
-	tenantID    string
 }
 
 func (p *novaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -247,40 +231,4 @@ func (p *novaProvider) EphemeralResources(context.Context) []func() ephemeral.Ep
 // Functions are the provider-defined functions: the gate.
 func (p *novaProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{newGateFunction}
-}
-
-// configuredData unpacks what the provider's Configure produced. It is nil
-// while Terraform validates a configuration before configuring the provider.
-func configuredData(v any, diags *diag.Diagnostics) *providerData {
-	if v == nil {
-		return nil
-	}
-	data, ok := v.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", v))
-		return nil
-	}
-	return data
-}
-
-// tenant is the data source's tenant_id, or the provider's.
-func (p *providerData) tenant(override types.String) string {
-	if !override.IsNull() && !override.IsUnknown() {
-		return override.ValueString()
-	}
-	return p.tenantID
-}
-
-// ready reports, as diagnostics naming the setting and its environment
-// variable, what keeps the provider from reading t.
-func (p *providerData) ready(t target, diags *diag.Diagnostics) bool {
-	if p.client == nil {
-		diags.AddError("Nova API key missing",
-			fmt.Sprintf("Reading %s needs an API key. Set api_key in the provider \"nova\" block or the %s environment variable to a sandbox (sk_test_…) or production (sk_live_…) key.", t.description, envAPIKey))
-	}
-	if t.tenant == "" {
-		diags.AddError("Nova tenant missing",
-			fmt.Sprintf("Reading %s needs a tenant. Set tenant_id on the data source (or ephemeral resource), tenant_id in the provider \"nova\" block, or the %s environment variable.", t.description, envTenantID))
-	}
-	return !diags.HasError()
 }

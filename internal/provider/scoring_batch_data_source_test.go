@@ -2,18 +2,28 @@ package provider
 
 import (
 	"fmt"
+	"maps"
+	"math/big"
+	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dweet/terraform-provider-nova/internal/nova"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
@@ -360,90 +370,6 @@ data "nova_scoring_batch" "test" {
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6, Steps: steps})
 }
 
-func TestAccProviderUnknownValue(t *testing.T) {
-	t.Parallel()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
-		Steps: []resource.TestStep{{
-			Config: `
-resource "terraform_data" "key" {
-  input = "sk_test_from_a_resource"
-}
-provider "nova" {
-  api_key   = terraform_data.key.output
-  tenant_id = "t"
-  base_url  = "http://127.0.0.1:1"
-}
-data "nova_scoring_batch" "test" {
-  job_id           = "j"
-  scoring_batch_id = "b"
-}`,
-			ExpectError: regexp.MustCompile(`(?s)not known until apply.*api_key`),
-		}},
-	})
-}
-
-// Environment variables fill in what the configuration leaves out, and a
-// missing key or tenant is named when a data source needs it.
-func TestAccProviderEnvironment(t *testing.T) {
-	s, url := fakeNova(t)
-	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 5}}})
-	other := seed(t, s, novafake.BatchSpec{ID: id, Tenant: "globex", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 5}}})
-	dataOnly := fmt.Sprintf(`
-provider "nova" {}
-data "nova_scoring_batch" "test" {
-  job_id           = %q
-  scoring_batch_id = %q
-}`, testJob, id)
-
-	t.Setenv(envBaseURL, url+"/v1/")
-	t.Setenv(envAPIKey, "")
-	t.Setenv(envTenantID, "")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
-		Steps: []resource.TestStep{
-			{Config: dataOnly, ExpectError: regexp.MustCompile(`(?s)Nova API key missing.*NOVA_API_KEY.*Nova tenant missing.*NOVA_TENANT_ID`)},
-			{
-				PreConfig:   func() { t.Setenv(envAPIKey, "sk_nope_ENVSECRET"); t.Setenv(envTenantID, testTenant) },
-				Config:      dataOnly,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Nova API key.*NOVA_API_KEY`),
-			},
-			{
-				PreConfig:   func() { t.Setenv(envAPIKey, testKey); t.Setenv(envTenantID, "acme\nbad") },
-				Config:      dataOnly,
-				ExpectError: regexp.MustCompile(`NOVA_TENANT_ID must not contain control characters`),
-			},
-			{
-				// Never a silent switch to the real API: an empty address
-				// is an error, in the environment and in the configuration.
-				PreConfig:   func() { t.Setenv(envTenantID, testTenant); t.Setenv(envBaseURL, "") },
-				Config:      dataOnly,
-				ExpectError: regexp.MustCompile(`(?s)Empty Nova base URL.*NOVA_BASE_URL is set but empty`),
-			},
-			{
-				Config:      strings.Replace(dataOnly, `provider "nova" {}`, `provider "nova" { base_url = "" }`, 1),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Nova base URL.*must be absolute`),
-			},
-			{
-				PreConfig: func() { t.Setenv(envBaseURL, url+"/v1/") },
-				Config:    dataOnly,
-				ConfigStateChecks: []statecheck.StateCheck{
-					batchAttr("status", knownvalue.StringExact("completed")),
-				},
-			},
-			{
-				// Configuration wins over the environment: the batch only
-				// exists in the configured tenant.
-				PreConfig: func() { t.Setenv(envTenantID, "tenant-from-env") },
-				Config:    strings.Replace(dataOnly, `provider "nova" {}`, `provider "nova" { tenant_id = "globex" }`, 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					batchAttr("id", knownvalue.StringExact(other)),
-				},
-			},
-		},
-	})
-}
-
 // A batch id known at plan time is read, and waited for, during plan; the
 // plan already knows the final status.
 func TestAccScoringBatchWaitDuringPlan(t *testing.T) {
@@ -514,4 +440,242 @@ func TestAccScoringBatchWaitTimeout(t *testing.T) {
 	if took := time.Since(start); took > 30*time.Second {
 		t.Errorf("a 2s read timeout took %v", took)
 	}
+}
+
+// TestBatchMapping checks the one batch mapping on a body with every kind
+// of gap: a pending job without result, a failed job, no rejected
+// applications, empty assessment lists, and the assessments switch.
+func TestBatchMapping(t *testing.T) {
+	spec := scoringBatchSpec()
+	config := batchConfigValue(t, newDataSource(spec), "job-123", "b1")
+	res, err := nova.DecodeBatch([]byte(`{"batch":{"id":"b1","jobId":"job-123","status":"PENDING","totalJobs":3,"completedJobs":1,"failedJobs":1,"createdAt":"2025-12-14T10:30:45Z"},
+	  "scoringJobs":[
+	    {"id":"s1","applicationId":"app-1","status":"COMPLETED","score":7.5,"assessment":{"verdict":"ok","strengths":[],"concerns":null,"interviewFocus":["x"]}},
+	    {"id":"s2","applicationId":"app-2","status":"FAILED","errorCode":"RESUME_EMPTY"},
+	    {"id":"s3","applicationId":"app-3"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, include := range []bool{true, false} {
+		raw, err := spec.stateValue(t.Context(), config, scoringBatchArgs{includeAssessments: include}, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var state map[string]tftypes.Value
+		if err := raw.As(&state); err != nil {
+			t.Fatal(err)
+		}
+		var scores map[string]tftypes.Value
+		if err := state["scores"].As(&scores); err != nil || len(scores) != 1 {
+			t.Fatalf("scores = %v, %v: only completed jobs have one", scores, err)
+		}
+		var score big.Float
+		if err := scores["app-1"].As(&score); err != nil || score.String() != "7.5" {
+			t.Errorf("score = %v", score.String())
+		}
+		var rejected, jobs []tftypes.Value
+		if err := state["rejected_applications"].As(&rejected); err != nil || state["rejected_applications"].IsNull() || len(rejected) != 0 {
+			t.Errorf("rejected_applications must be an empty list, not null")
+		}
+		if err := state["scoring_jobs"].As(&jobs); err != nil || len(jobs) != 3 {
+			t.Fatalf("scoring_jobs = %v", err)
+		}
+		var first, pending map[string]tftypes.Value
+		_ = jobs[0].As(&first)
+		_ = jobs[2].As(&pending)
+		if first["assessment"].IsNull() == include {
+			t.Errorf("include_assessments = %v but assessment null = %v", include, first["assessment"].IsNull())
+		}
+		if include {
+			var a map[string]tftypes.Value
+			_ = first["assessment"].As(&a)
+			if a["concerns"].IsNull() || a["strengths"].IsNull() {
+				t.Error("assessment lists must be empty, not null")
+			}
+		}
+		for _, name := range []string{"score", "assessment", "completed_at", "error_code", "criteria_version_id", "is_rescore"} {
+			if !pending[name].IsNull() {
+				t.Errorf("pending job %s = %v, want null", name, pending[name])
+			}
+		}
+		for name, want := range map[string]string{"status": "pending", "api_status": "PENDING", "job_id": "job-123", "scoring_batch_id": "b1"} {
+			var got string
+			if err := state[name].As(&got); err != nil || got != want {
+				t.Errorf("%s = %q, want %q", name, got, want)
+			}
+		}
+		if !state["completed_at"].IsNull() || !state["tenant_id"].IsNull() {
+			t.Error("completed_at and an unset tenant_id must stay null")
+		}
+	}
+}
+
+// The representation chosen for issue 12 sends Terraform exactly the state
+// that the nested attributes sent: the same type, and the same value (the
+// msgpack bytes differ only in the order of the scores map, which tftypes
+// encodes in Go's map order).
+func TestSchemaVariantsSendTheSameState(t *testing.T) {
+	ctx := t.Context()
+	ts, _ := staticBatchServer(t, 30)
+	old := newBatchHarness(ctx, t, ts.URL, "nested")
+	want, err := old.read(ctx, t).Unmarshal(old.stateType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, variant := range append([]string{""}, variantNames()...) {
+		h := newBatchHarness(ctx, t, ts.URL, variant)
+		if !h.stateType.Equal(old.stateType) {
+			t.Errorf("schema variant %q has type %s, the nested attributes %s", variant, h.stateType, old.stateType)
+			continue
+		}
+		got, err := h.read(ctx, t).Unmarshal(h.stateType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diffs, err := got.Diff(want); err != nil || len(diffs) > 0 {
+			t.Errorf("schema variant %q sends a different state: %v %v", variant, err, diffs)
+		}
+	}
+}
+
+func variantNames() []string {
+	var names []string
+	for _, v := range schemaVariants() {
+		names = append(names, v.name)
+	}
+	return names
+}
+
+// driftedVariants are batch schemas that no longer match the mapping, as
+// an edit to one side only would leave them.
+func driftedVariants() []schemaVariant {
+	job := func(edit func(map[string]schema.Attribute)) func() map[string]schema.Attribute {
+		return func() map[string]schema.Attribute {
+			attrs := shippedBatchAttributes()
+			jobAttrs := scoringJobAttributes()
+			edit(jobAttrs)
+			attrs["scoring_jobs"] = schema.ListAttribute{Computed: true, ElementType: objectType(jobAttrs)}
+			return attrs
+		}
+	}
+	return []schemaVariant{
+		{"drift_job_attribute_added", job(func(a map[string]schema.Attribute) {
+			a["reviewer"] = schema.StringAttribute{Computed: true}
+		})},
+		{"drift_job_attribute_type", job(func(a map[string]schema.Attribute) {
+			a["score"] = schema.StringAttribute{Computed: true}
+		})},
+		{"drift_assessment_renamed", job(func(a map[string]schema.Attribute) {
+			assessment, _ := a["assessment"].(schema.SingleNestedAttribute)
+			assessment.Attributes = maps.Clone(assessment.Attributes)
+			assessment.Attributes["summary"] = assessment.Attributes["verdict"]
+			delete(assessment.Attributes, "verdict")
+			a["assessment"] = assessment
+		})},
+		{"drift_rejected", func() map[string]schema.Attribute {
+			attrs := shippedBatchAttributes()
+			attrs["rejected_applications"] = schema.ListAttribute{Computed: true, ElementType: types.ObjectType{AttrTypes: map[string]attr.Type{"application_id": types.StringType}}}
+			return attrs
+		}},
+		{"drift_scores", func() map[string]schema.Attribute {
+			attrs := shippedBatchAttributes()
+			attrs["scores"] = schema.MapAttribute{Computed: true, ElementType: types.StringType}
+			return attrs
+		}},
+	}
+}
+
+// A schema that drifted from the mapping fails the read with a diagnostic;
+// tftypes.NewValue would have panicked and killed the provider process.
+func TestSchemaDriftIsADiagnosticNotAPanic(t *testing.T) {
+	ctx := t.Context()
+	s := novafake.New()
+	spec := sampleSpec(3)
+	spec.Rejected = []novafake.RejectedSpec{{ApplicationID: "app-r", Reason: "RESUME_CORRUPTED", Message: "unreadable"}}
+	if _, err := s.AddBatch(spec); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	for _, v := range driftedVariants() {
+		t.Run(v.name, func(t *testing.T) {
+			resp := newBatchHarness(ctx, t, ts.URL, v.name).readResponse(ctx, t)
+			if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
+				resp.Diagnostics[0].Summary != "Could not build the result" || !strings.Contains(resp.Diagnostics[0].Detail, "batch-bench") {
+				t.Fatalf("diagnostics = %+v, want one error about building the state of batch-bench", resp.Diagnostics)
+			}
+			t.Log(resp.Diagnostics[0].Detail)
+		})
+	}
+}
+
+const (
+	batchTemplate   = "../../templates/data-sources/scoring_batch.md.tmpl"
+	jobFieldsBegin  = "<!-- scoring job attributes: generated from scoringJobAttributes, see TestBatchTemplateDescribesJobAttributes -->\n"
+	jobFieldsEnd    = "<!-- end of scoring job attributes -->\n"
+	updateTemplates = "UPDATE_TEMPLATES"
+)
+
+// scoring_jobs is one attribute whose type is a list of objects, and the
+// Registry docs of such a type list the fields with their types only. The
+// batch template therefore carries the descriptions, and this test keeps
+// them equal to the schema's (scoringJobAttributes, which the single-job
+// data sources use as their top-level attributes). Run with
+// UPDATE_TEMPLATES=1 to rewrite the template's block, then `make docs`.
+func TestBatchTemplateDescribesJobAttributes(t *testing.T) {
+	raw, err := os.ReadFile(batchTemplate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	begin, end := strings.Index(text, jobFieldsBegin), strings.Index(text, jobFieldsEnd)
+	if begin < 0 || end < begin {
+		t.Fatalf("%s lacks the block between %q and %q", batchTemplate, jobFieldsBegin, jobFieldsEnd)
+	}
+	want := jobAttributesMarkdown(scoringJobAttributes(), "")
+	got := text[begin+len(jobFieldsBegin) : end]
+	if got == want {
+		return
+	}
+	if os.Getenv(updateTemplates) != "" {
+		text = text[:begin+len(jobFieldsBegin)] + want + text[end:]
+		if err := os.WriteFile(batchTemplate, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("rewrote %s: run make docs", batchTemplate)
+		return
+	}
+	t.Errorf("%s describes the scoring job attributes differently from the schema; rerun with %s=1 and then make docs.\n\nwant:\n%s", batchTemplate, updateTemplates, want)
+}
+
+// jobAttributesMarkdown lists attributes as tfplugindocs lists nested
+// attributes: sorted, with their type and description.
+func jobAttributesMarkdown(attrs map[string]schema.Attribute, indent string) string {
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		a := attrs[name]
+		fmt.Fprintf(&b, "%s- `%s` (%s) %s\n", indent, name, docType(a), a.GetMarkdownDescription())
+		if n, ok := a.(schema.SingleNestedAttribute); ok {
+			b.WriteString(jobAttributesMarkdown(n.Attributes, indent+"  "))
+		}
+	}
+	return b.String()
+}
+
+func docType(a schema.Attribute) string {
+	switch a := a.(type) {
+	case schema.StringAttribute:
+		return "String"
+	case schema.BoolAttribute:
+		return "Boolean"
+	case schema.Float64Attribute:
+		return "Number"
+	case schema.SingleNestedAttribute:
+		return "Object"
+	case schema.ListAttribute:
+		if a.ElementType.Equal(types.StringType) {
+			return "List of String"
+		}
+	}
+	return fmt.Sprintf("%T", a)
 }

@@ -13,8 +13,8 @@ import (
 
 // scoringJobAttributes is the one schema of a scoring job: the elements of
 // nova_scoring_batch.scoring_jobs, and the top-level attributes of the
-// single-job data sources. Everything is computed; callers that take some of
-// these names as arguments replace those entries.
+// single-job types. Everything is computed; a type that takes some of these
+// names as arguments replaces those entries (readSpec.arguments).
 func scoringJobAttributes() map[string]schema.Attribute {
 	listOfStrings := func(desc string) schema.ListAttribute {
 		return schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: desc}
@@ -55,6 +55,33 @@ func scoringJobAttributes() map[string]schema.Attribute {
 	}
 }
 
+// jobIDArgument and applicationIDArgument select the scoring jobs of one
+// application: the single-job types' ids.
+func jobIDArgument() schema.StringAttribute {
+	return idAttribute("Your job identifier (external id).", false)
+}
+
+func applicationIDArgument() schema.StringAttribute {
+	return idAttribute("Your application identifier (external id).", false)
+}
+
+// includeAssessmentsArgument is the switch of every type that keeps a
+// scoring job's assessment.
+func includeAssessmentsArgument() schema.BoolAttribute {
+	return schema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: "Whether to keep the written `assessment`. Default `true`. Assessments are candidate personal data, which a data source stores in state and plans; " +
+			"`false` leaves every `assessment` null, so the text never reaches state or plans. (The provider never logs assessment text, whatever this says.)",
+	}
+}
+
+// readIncludeAssessments is include_assessments, true unless set to false.
+func readIncludeAssessments(r *argumentReader) bool {
+	var v types.Bool
+	r.get("include_assessments", &v)
+	return v.IsNull() || v.IsUnknown() || v.ValueBool()
+}
+
 // scoringJobObjectType is the type of an element of
 // nova_scoring_batch.scoring_jobs: the attributes of the single-job data
 // sources, as one object type.
@@ -93,4 +120,34 @@ func scoringJobValues(j *nova.ScoringJob, includeAssessment bool, assessmentType
 		"completed_at":        tfTime(j.CompletedAt),
 		"failed_at":           tfTime(j.FailedAt),
 	}, nil
+}
+
+// scoringJobResult is what the shared read needs to know about a read of
+// one scoring job.
+func scoringJobResult(r *nova.ScoringJobResult) readResult {
+	j := r.ScoringJob
+	return readResult{
+		finished: j.Status.Finished(),
+		summary:  "status " + string(j.Status),
+		// No scoring job id: nova_application_score learns it from the
+		// response, and logs carry no candidate data.
+		fields:   map[string]any{"status": string(j.Status), "trace_id": r.TraceID},
+		warnings: r.Warnings,
+		unknown:  r.UnknownStatuses,
+	}
+}
+
+// singleScoringJobValues is the state of the single-job types: the job's
+// attributes, and trace_id.
+func singleScoringJobValues(r *nova.ScoringJobResult, includeAssessment bool, schemaType tftypes.Object) (map[string]tftypes.Value, error) {
+	assessmentType, err := attributeType(schemaType, "assessment")
+	if err != nil {
+		return nil, err
+	}
+	values, err := scoringJobValues(r.ScoringJob, includeAssessment, assessmentType)
+	if err != nil {
+		return nil, err
+	}
+	values["trace_id"] = tfNonEmpty(r.TraceID)
+	return values, nil
 }

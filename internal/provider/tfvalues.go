@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,9 +13,9 @@ import (
 )
 
 // State is built as terraform-plugin-go values rather than through the
-// framework's reflection: for a batch of a thousand jobs the reflection
-// round trip (attr values to tftypes and back, re-validated at every level)
-// cost over ten times a plain JSON decode. These helpers turn the client's
+// framework's reflection, whose round trip (attr values to tftypes and
+// back, re-validated at every level) dominates the read of a large batch
+// (BENCHMARKS.md compares the two). These helpers turn the client's
 // nullable fields into values; nil is null.
 
 func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
@@ -110,4 +111,55 @@ func objectType(attrs map[string]schema.Attribute) types.ObjectType {
 		t.AttrTypes[name] = a.GetType()
 	}
 	return t
+}
+
+func tfNull(t tftypes.Type) tftypes.Value { return tftypes.NewValue(t, nil) }
+
+func tfCounts(counts map[string]int64) map[string]tftypes.Value {
+	out := make(map[string]tftypes.Value, len(counts))
+	for k, n := range counts {
+		out[k] = tfInt(n)
+	}
+	return out
+}
+
+// deref is an optional API string as it goes into state: unchanged, since
+// state holds what Nova sent (apiText is for diagnostics and logs).
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// attributeType finds the terraform type of an object's attribute, as the
+// mappings need it to build values.
+func attributeType(t tftypes.Type, name string) (tftypes.Type, error) {
+	o, ok := t.(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("%s is not an object type", t)
+	}
+	at, ok := o.AttributeTypes[name]
+	if !ok {
+		return nil, fmt.Errorf("no attribute %q", name)
+	}
+	return at, nil
+}
+
+// elementType is the element type of a list type.
+func elementType(t tftypes.Type) (tftypes.Type, error) {
+	l, ok := t.(tftypes.List)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a list type", t)
+	}
+	return l.ElementType, nil
+}
+
+// dynamicTerraformValue is a dynamic argument as a terraform-plugin-go
+// value, the form the gate reads (and the ephemeral resources hold).
+func dynamicTerraformValue(ctx context.Context, d types.Dynamic) (tftypes.Value, error) {
+	if d.IsNull() || d.IsUnderlyingValueNull() {
+		return tftypes.NewValue(tftypes.DynamicPseudoType, nil), nil
+	}
+	return d.UnderlyingValue().ToTerraformValue(ctx)
 }

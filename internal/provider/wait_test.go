@@ -3,15 +3,10 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
@@ -180,41 +175,19 @@ func TestWaitCapsRetryAfter(t *testing.T) {
 	}
 }
 
-// A wait whose every poll warns differently (a hostile server's counts
-// that change on each answer) reports a bounded number of warnings: at most
-// maxWaitWarnings from earlier polls, plus the last read's.
-func TestWaitWarningsAreBounded(t *testing.T) {
-	ds := dataSourceOf[*nova.BatchResult](newScoringBatchDataSource)
-	// The client is never called: fetch is replaced below.
-	ds.data = &providerData{client: &nova.Client{}, environment: "sandbox", tenantID: testTenant}
-	var polls atomic.Int32
-	ds.fetch = func(context.Context, *nova.Client, []string, string) (*nova.BatchResult, error) {
-		n := polls.Add(1)
-		return &nova.BatchResult{Batch: &nova.Batch{Status: nova.StatusPending}, Warnings: []nova.Warning{{Text: fmt.Sprintf("poll %d saw something odd", n)}}}, nil
-	}
-	config := batchConfigValue(t, ds, testJob, "b1")
-	var attrs map[string]tftypes.Value
-	if err := config.Raw.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
-	typ := config.Raw.Type().(tftypes.Object) //nolint:forcetypeassert // a schema's type is an object
-	attrs["wait_for_completion"] = tftypes.NewValue(tftypes.Bool, true)
-	attrs["poll_interval"] = tftypes.NewValue(tftypes.String, "1ms") // below the validator's minimum: read does not check it
-	attrs["timeouts"] = tftypes.NewValue(typ.AttributeTypes["timeouts"], map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, "1s")})
-	config.Raw = tftypes.NewValue(typ, attrs)
-
-	var diags diag.Diagnostics
-	if _, ok := ds.read(t.Context(), config, &diags); ok {
-		t.Fatal("a wait that never finishes succeeded")
-	}
-	if n := int(polls.Load()); n <= maxWaitWarnings+1 {
-		t.Skipf("only %d polls in the read timeout; the bound was not reached", n)
-	}
-	if w := diags.WarningsCount(); w > maxWaitWarnings+1 {
-		t.Fatalf("%d warnings after %d polls, want at most %d", w, polls.Load(), maxWaitWarnings+1)
-	}
-	last := fmt.Sprintf("poll %d saw something odd", polls.Load())
-	if !strings.Contains(fmt.Sprint(diags.Warnings()), last) {
-		t.Fatalf("the last read's warning %q is missing", last)
+func TestIsTransient(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{&nova.APIError{StatusCode: 503, Retryable: true}, true},
+		{&nova.APIError{StatusCode: 404}, false},
+		{&nova.PermanentTransportError{Err: errors.New("x509: certificate signed by unknown authority")}, false},
+		{&nova.AttemptTimeoutError{Timeout: time.Second, Attempts: 4, Err: context.DeadlineExceeded}, true},
+		{errors.New("read: connection reset by peer"), true},
+	} {
+		if got := nova.IsTransient(tt.err); got != tt.want {
+			t.Errorf("nova.IsTransient(%v) = %v, want %v", tt.err, got, tt.want)
+		}
 	}
 }

@@ -60,18 +60,15 @@ func BenchmarkDecodeBatch(b *testing.B) {
 // BenchmarkReadToState is the data source's read path without the network:
 // decode a batch body and build the state value Terraform receives.
 func BenchmarkReadToState(b *testing.B) {
-	ds, ok := newScoringBatchDataSource().(*novaDataSource[*nova.BatchResult])
-	if !ok {
-		b.Fatal("unexpected data source type")
-	}
-	config := batchConfigValue(b, ds, "job-bench", "batch-bench")
+	spec := scoringBatchSpec()
+	config := batchConfigValue(b, newDataSource(spec), "job-bench", "batch-bench")
 	benchSamples(b, func(b *testing.B, body []byte) {
 		for b.Loop() {
 			res, err := nova.DecodeBatch(body)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := ds.stateValue(b.Context(), config, res, mapping{includeAssessments: true}); err != nil {
+			if _, err := spec.stateValue(b.Context(), config, scoringBatchArgs{includeAssessments: true}, res); err != nil {
 				b.Fatal(err)
 			}
 		}

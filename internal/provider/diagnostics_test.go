@@ -11,23 +11,6 @@ import (
 	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
 
-func TestIsTransient(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		want bool
-	}{
-		{&nova.APIError{StatusCode: 503, Retryable: true}, true},
-		{&nova.APIError{StatusCode: 404}, false},
-		{&nova.PermanentTransportError{Err: errors.New("x509: certificate signed by unknown authority")}, false},
-		{&nova.AttemptTimeoutError{Timeout: time.Second, Attempts: 4, Err: context.DeadlineExceeded}, true},
-		{errors.New("read: connection reset by peer"), true},
-	} {
-		if got := nova.IsTransient(tt.err); got != tt.want {
-			t.Errorf("nova.IsTransient(%v) = %v, want %v", tt.err, got, tt.want)
-		}
-	}
-}
-
 // Each timeout names the setting that ran out, and what Nova said last.
 func TestTimeoutDiagnosticsNameTheSetting(t *testing.T) {
 	tg := target{kind: "scoring batch", description: `scoring batch "b1" of job "job-1"`, tenant: "acme", environment: "sandbox"}
@@ -105,5 +88,31 @@ func TestAnonymousReadsWithholdNovaMessages(t *testing.T) {
 				t.Errorf("%s, anonymous %v: Nova's message shown = %v:\n%s", name, anonymous, got, detail)
 			}
 		}
+	}
+}
+
+// A large failed batch is reported by error code with counts: the
+// diagnostic stays short, however many distinct codes a hostile answer
+// holds, and names no candidate.
+func TestGateFailedDiagnosticCountsByCode(t *testing.T) {
+	jobs := make([]map[string]any, 0, 205)
+	for i := range 205 {
+		code := fmt.Sprintf("CODE_%02d", i%40)
+		if i == 0 {
+			code = ""
+		}
+		jobs = append(jobs, map[string]any{"id": fmt.Sprintf("sj-%03d", i), "application_id": fmt.Sprintf("app-%03d", i), "status": "failed", "error_code": code})
+	}
+	b := gateBatchFromValue(gateTestBatch(t, map[string]any{"status": "failed", "failed_jobs": 205, "scoring_jobs": jobs}))
+	tg := target{kind: "scoring batch", description: `scoring batch "b" of job "j"`, tenant: "t", environment: "sandbox"}
+	d := gateFailedDiagnostic(tg, "status failed", true, b, evaluateGate(b, gatePolicy{}))
+	detail := d.Detail()
+	for _, want := range []string{"has 205 failed jobs, more than the 0 allowed (by error code: (none): 1, CODE_00: 5, CODE_01: 6,", "CODE_08: 5 and 31 more)", `in tenant "t" (sandbox)`, "Nova Embed Portal", "nova_scoring_batch data source"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	if strings.Contains(detail, "app-") || strings.Contains(detail, "sj-") || strings.Contains(detail, "CODE_09") || len(detail) > 1000 {
+		t.Errorf("names a candidate or grows with the batch:\n%s", detail)
 	}
 }

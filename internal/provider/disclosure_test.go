@@ -2,15 +2,9 @@ package provider
 
 import (
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
 
 // The disclosure standard of the summary, tested as a rule (discloseScores),
@@ -171,100 +165,5 @@ func TestDiscloseScoresProperties(t *testing.T) {
 		if d.mean == nil || *d.mean*10 != float64(int64(*d.mean*10+0.5)) && *d.mean*10 != float64(int64(*d.mean*10)) {
 			t.Fatalf("%s: mean missing or not rounded to one decimal", where)
 		}
-	}
-}
-
-// summaryOf maps a batch body as the summary would, with min_group_size k.
-func summaryOf(t *testing.T, body string, k int64) map[string]tftypes.Value {
-	t.Helper()
-	ds := dataSourceOf[*nova.BatchResult](newScoringBatchSummaryDataSource)
-	res, err := nova.DecodeBatch([]byte(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := ds.stateValue(t.Context(), batchConfigValue(t, ds, testJob, "b1"), res, mapping{minGroupSize: k})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state map[string]tftypes.Value
-	if err := raw.As(&state); err != nil {
-		t.Fatal(err)
-	}
-	return state
-}
-
-func number(t *testing.T, v tftypes.Value) string {
-	t.Helper()
-	if v.IsNull() {
-		return "null"
-	}
-	var n big.Float
-	if err := v.As(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n.Text('g', -1)
-}
-
-// scoredJob is a completed job of a hand-written answer.
-func scoredJob(id, app string, score float64) string {
-	return fmt.Sprintf(`{"id":%q,"applicationId":%q,"status":"completed","score":%g,"completedAt":"2025-12-14T10:31:20Z","criteriaVersionId":"cv-1"}`,
-		id, app, score)
-}
-
-func batchAnswer(status string, total int, jobs ...string) string {
-	return fmt.Sprintf(`{"batch":{"id":"b1","status":%q,"totalJobs":%d},"scoringJobs":[%s],"rejectedApplications":[]}`, status, total, strings.Join(jobs, ","))
-}
-
-// The review's shapes, through the mapping: none of them gives statistics.
-func TestSummaryWithholdsStatistics(t *testing.T) {
-	five := []string{scoredJob("s1", "a1", 7.5), scoredJob("s2", "a2", 7.5), scoredJob("s3", "a3", 8), scoredJob("s4", "a4", 7), scoredJob("s5", "a5", 8)}
-	pendingFive := append(append([]string{}, five...), `{"id":"s6","applicationId":"a6","status":"pending"}`)
-	var alice []string
-	for i := range 5 {
-		alice = append(alice, scoredJob(fmt.Sprintf("sj-%d", i), "app-alice", 3.5))
-	}
-	for _, tc := range []struct {
-		name, body string
-	}{
-		{"one applicant listed five times and one other", batchAnswer("completed", 6, append(alice, scoredJob("sj-bob", "app-bob", 9))...)},
-		{"a batch still running, five scored", batchAnswer("pending", 6, pendingFive...)},
-		{"a completed job without an application id", batchAnswer("completed", 6, append(append([]string{}, five...),
-			`{"id":"s7","status":"completed","score":2,"completedAt":"2025-12-14T10:31:20Z"}`)...)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			state := summaryOf(t, tc.body, defaultMinGroupSize)
-			for _, name := range []string{"score_min", "score_max", "score_mean", "score_counts"} {
-				if !state[name].IsNull() {
-					t.Errorf("%s = %v, want null", name, state[name])
-				}
-			}
-		})
-	}
-	// The control: the same five scored applications, finished, give statistics.
-	state := summaryOf(t, batchAnswer("completed", 5, five...), defaultMinGroupSize)
-	if got := number(t, state["score_min"]) + " " + number(t, state["score_max"]) + " " + number(t, state["score_mean"]); got != "7 8 7.6" {
-		t.Errorf("score_min, score_max, score_mean = %s, want 7 8 7.6", got)
-	}
-	// A mapping asked for a smaller group than the floor still uses the floor.
-	if state := summaryOf(t, batchAnswer("completed", 4, five[:4]...), 1); !state["score_min"].IsNull() {
-		t.Errorf("four applications gave score_min %v with k = 1", state["score_min"])
-	}
-}
-
-func TestSummaryUnversionedJobs(t *testing.T) {
-	body := batchAnswer("completed", 5,
-		scoredJob("s1", "a1", 8),
-		strings.Replace(scoredJob("s2", "a2", 8), `,"criteriaVersionId":"cv-1"`, `,"criteriaVersionId":null`, 1),
-		strings.Replace(scoredJob("s3", "a3", 8), `,"criteriaVersionId":"cv-1"`, ``, 1),
-		strings.Replace(scoredJob("s4", "a4", 8), `,"criteriaVersionId":"cv-1"`, `,"criteriaVersionId":""`, 1),
-		strings.Replace(scoredJob("s5", "a5", 8), `,"criteriaVersionId":"cv-1"`, `,"criteriaVersionId":"  "`, 1),
-	)
-	state := summaryOf(t, body, defaultMinGroupSize)
-	if got := number(t, state["unversioned_jobs"]); got != "4" {
-		t.Errorf("unversioned_jobs = %s, want 4", got)
-	}
-	var ids []tftypes.Value
-	if err := state["criteria_version_ids"].As(&ids); err != nil || len(ids) != 1 || !ids[0].Equal(tftypes.NewValue(tftypes.String, "cv-1")) {
-		t.Errorf("criteria_version_ids = %v, want [cv-1]", state["criteria_version_ids"])
 	}
 }
