@@ -33,11 +33,11 @@ const (
 	// and per-attempt timeouts (Config.MaxRetries); 429 answers are not
 	// counted. The SDK's own default is in CONTRACT.md, Retries.
 	DefaultMaxRetries = 3
-	// defaultRetryWaitMin and defaultRetryWaitMax are the SDK's first delay
+	// DefaultRetryWaitMin and DefaultRetryWaitMax are the SDK's first delay
 	// and its largest (CONTRACT.md, Retries): the backoff doubles from the
 	// one up to the other.
-	defaultRetryWaitMin = 500 * time.Millisecond
-	defaultRetryWaitMax = 30 * time.Second
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	DefaultRetryWaitMax = 30 * time.Second
 )
 
 // DefaultRateLimitWait bounds a read, and so how long its 429 answers are

@@ -80,9 +80,9 @@ func (p *novaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error (`500`, `502`, `503`, `504`), a refused or reset connection, or a per-attempt timeout. "+
-					"Backoff is exponential with jitter from 0.5 s to 30 s and honours `Retry-After` (at most %s per wait). "+
+					"Backoff is exponential with jitter from %g s to %g s and honours `Retry-After` (at most %s per wait). "+
 					"`429` (rate limited) answers are not counted here: they are waited out until the read's deadline (`timeouts.read`, default 20m), see *Rate limits and concurrent runs*. "+
-					"Errors that repeating cannot fix (other `4xx`, an untrusted certificate) fail at once. Default %d; `0` disables retries.", nova.MaxRetryAfter, nova.DefaultMaxRetries),
+					"Errors that repeating cannot fix (other `4xx`, an untrusted certificate) fail at once. Default %d; `0` disables retries.", nova.DefaultRetryWaitMin.Seconds(), nova.DefaultRetryWaitMax.Seconds(), nova.MaxRetryAfter, nova.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},

@@ -23,19 +23,7 @@ type poller struct {
 }
 
 func newPoller(interval time.Duration) poller {
-	return poller{interval: interval, now: time.Now, sleep: sleepContext}
-}
-
-// sleepContext sleeps for d or until ctx ends, whichever comes first.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return poller{interval: interval, now: time.Now, sleep: nova.Sleep}
 }
 
 // waitError says why a wait ended without a finished state.
