@@ -2,11 +2,11 @@ package clitest
 
 import (
 	"bytes"
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/dweet/terraform-provider-nova/internal/acctest"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
@@ -14,33 +14,14 @@ import (
 // provider, novafake answering with the exact body. Each must keep a gate
 // shut or reach the user as a warning or an error that names what arrived.
 
-// serveBody makes every request to a fresh novafake answer status and body.
-func serveBody(t *testing.T, status int, body string) string {
-	t.Helper()
-	s, url := fakeNova(t)
-	faults := make([]novafake.Fault, 200)
-	for i := range faults {
-		faults[i] = novafake.Fault{Kind: novafake.FaultBody, Status: status, Body: body}
-	}
-	s.InjectFaults(faults...)
-	return url
-}
+// Hand-written answers.
+type obj = acctest.Obj
 
-// jsonBody marshals a hand-written answer; a test's own value cannot fail.
-func jsonBody(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-type obj = map[string]any
-
-func batchBody(batch obj, jobs ...obj) string {
-	batch["id"], batch["jobId"] = "b1", testJob
-	if jobs == nil {
-		jobs = []obj{}
-	}
-	return jsonBody(obj{"batch": batch, "scoringJobs": jobs, "rejectedApplications": []obj{}})
-}
+var (
+	serveBody = acctest.ServeBody
+	jsonBody  = acctest.JSONBody
+	batchBody = acctest.BatchBody
+)
 
 func job(app string, fields obj) obj {
 	j := obj{"id": "sj-" + app, "jobId": testJob, "applicationId": app}

@@ -9,17 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dweet/terraform-provider-nova/internal/acctest"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
-// repeatFault queues the same fault for the next n requests.
-func repeatFault(s *novafake.Server, kind novafake.FaultKind, n int) {
-	faults := make([]novafake.Fault, n)
-	for i := range faults {
-		faults[i].Kind = kind
-	}
-	s.InjectFaults(faults...)
-}
+var repeatFault = acctest.RepeatFault
 
 // Ctrl-C during a wait ends the run promptly with a diagnostic that says
 // the wait was cancelled, as a person at a terminal would see it.

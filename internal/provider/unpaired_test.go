@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/dweet/terraform-provider-nova/internal/acctest"
 	"github.com/dweet/terraform-provider-nova/internal/nova"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
@@ -291,63 +290,26 @@ resource "terraform_data" "after" {
 	})
 }
 
-// repeatFault queues the same fault for the next n requests.
-func repeatFault(s *novafake.Server, kind novafake.FaultKind, n int) {
-	faults := make([]novafake.Fault, n)
-	for i := range faults {
-		faults[i].Kind = kind
-	}
-	s.InjectFaults(faults...)
-}
+// The helpers the tests above share with internal/clitest.
+type obj = acctest.Obj
 
-// serveBody makes every request to a fresh novafake answer status and body.
-func serveBody(t *testing.T, status int, body string) string {
-	t.Helper()
-	s, url := fakeNova(t)
-	faults := make([]novafake.Fault, 200)
-	for i := range faults {
-		faults[i] = novafake.Fault{Kind: novafake.FaultBody, Status: status, Body: body}
-	}
-	s.InjectFaults(faults...)
-	return url
-}
-
-// jsonBody marshals a hand-written answer; a test's own value cannot fail.
-func jsonBody(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-type obj = map[string]any
-
-func batchBody(batch obj, jobs ...obj) string {
-	batch["id"], batch["jobId"] = "b1", testJob
-	if jobs == nil {
-		jobs = []obj{}
-	}
-	return jsonBody(obj{"batch": batch, "scoringJobs": jobs, "rejectedApplications": []obj{}})
-}
-
-// Names of the two CLIs, as their `version` command prints them.
-const (
-	cliTerraform = "Terraform"
-	cliOpenTofu  = "OpenTofu"
+var (
+	repeatFault = acctest.RepeatFault
+	serveBody   = acctest.ServeBody
+	batchBody   = acctest.BatchBody
 )
 
-// cliRelease identifies the CLI the tests drive: product and version.
+// The CLI version rule as ephemeral_test.go's version check spells it.
+const (
+	cliTerraform = acctest.Terraform
+	cliOpenTofu  = acctest.OpenTofu
+)
+
 type cliRelease struct {
-	name    string // cliTerraform or cliOpenTofu
+	name    string
 	version *version.Version
 }
 
-func (c cliRelease) String() string { return c.name + " " + c.version.String() }
-
-// skipReason says why a test of feature cannot run on cli, or "" when it
-// can. The minimum applies to the CLI called name only; features arrived in
-// Terraform and OpenTofu at different versions.
 func skipReason(cli cliRelease, name, minimum, feature string) string {
-	if cli.name != name || !cli.version.LessThan(version.Must(version.NewVersion(minimum))) {
-		return ""
-	}
-	return fmt.Sprintf("%s needs %s %s or later; the CLI under test is %s", feature, name, minimum, cli)
+	return acctest.SkipReason(acctest.CLI{Name: cli.name, Version: cli.version}, name, minimum, feature)
 }
