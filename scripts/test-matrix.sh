@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test-matrix`: run the whole test suite (`go test ./...`, acceptance tests included) once
+# `make test-matrix`: run the whole test suite (`go test ./...`: the acceptance tests and the CLI tests of internal/clitest) once
 # per Terraform or OpenTofu CLI this machine can get, then print a table: CLI and version, tests
 # run, passed, failed, skipped, and the reason for every skip.
 #

@@ -1,4 +1,4 @@
-// Command testmatrix summarises `go test -json` runs of the acceptance suite,
+// Command testmatrix summarises `go test -json` runs of the whole suite,
 // one per Terraform or OpenTofu CLI, as a Markdown table: tests run, passed,
 // failed and skipped per CLI, then every skip with its reason and every
 // failure. scripts/test-matrix.sh (make test-matrix) runs it.

@@ -13,7 +13,7 @@ func TestParse(t *testing.T) {
 {"Action":"pass","Package":"p/a","Test":"TestPass","Elapsed":0.1}
 {"Action":"run","Package":"p/a","Test":"TestOld"}
 {"Action":"output","Package":"p/a","Test":"TestOld","Output":"    helper_test.go:12: building\n"}
-{"Action":"output","Package":"p/a","Test":"TestOld","Output":"    tfversion_test.go:80: terraform test needs Terraform 1.7.0 or later; the CLI under test is Terraform 1.5.7\n"}
+{"Action":"output","Package":"p/a","Test":"TestOld","Output":"    harness_test.go:80: terraform test needs Terraform 1.7.0 or later; the CLI under test is Terraform 1.5.7\n"}
 {"Action":"output","Package":"p/a","Test":"TestOld","Output":"--- SKIP: TestOld (0.03s)\n"}
 {"Action":"skip","Package":"p/a","Test":"TestOld","Elapsed":0.03}
 {"Action":"fail","Package":"p/a","Test":"TestBroken","Elapsed":1}

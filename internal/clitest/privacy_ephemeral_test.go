@@ -1,4 +1,4 @@
-package provider
+package clitest
 
 import (
 	"archive/zip"
@@ -104,14 +104,6 @@ func planFiles(t *testing.T, path string) map[string][]byte {
 		t.Fatalf("the plan file holds only %d files", len(files))
 	}
 	return files
-}
-
-// skipWithoutEphemeral skips on CLIs without ephemeral resources, naming
-// the version needed.
-func skipWithoutEphemeral(t *testing.T) {
-	t.Helper()
-	skipBelowTerraform(t, ephemeralMinTerraform, "support for ephemeral resources")
-	skipBelowOpenTofu(t, ephemeralMinOpenTofu, "support for ephemeral resources")
 }
 
 // gateConfig gates terraform_data.promote on batch id with a data source

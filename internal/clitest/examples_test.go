@@ -1,4 +1,4 @@
-package provider
+package clitest
 
 import (
 	"io/fs"
@@ -124,8 +124,8 @@ func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
 		{ApplicationID: "app-001", Score: 9, CriteriaVersionID: "cv-before"},
 		{ApplicationID: "app-002", Score: 8},
 	}})
-	// The freshness check this project once shipped passed this batch: one
-	// job names the current version, four name none.
+	// One job names the current version, four name none: a freshness check
+	// that only looks for the current version among the jobs passes it.
 	unversioned := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
 		{ApplicationID: "app-001", Score: 9},
 		{ApplicationID: "app-002", Score: 8, NoCriteriaVersion: true},
@@ -197,6 +197,104 @@ func TestExamplePipelineGateAgainstNovafake(t *testing.T) {
 						t.Errorf("the deployment step is planned:\n%s", out)
 					}
 				})
+			}
+		})
+	}
+}
+
+// TestDocSnippets plans the ephemeral examples as written, and against
+// failed and pending batches (they are marked as gates). What it cannot
+// see is the other half of each gate: a batch that completed, but with a
+// candidate below the example's bar, must stop the plan with the example's
+// own message.
+func TestCLIShippedEphemeralGatesOnLowScores(t *testing.T) {
+	skipWithoutEphemeral(t)
+	for _, c := range []struct {
+		example string
+		jobs    []novafake.JobSpec
+		want    string
+	}{
+		{"nova_scoring_batch", []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 3}}, "At least one candidate scored below 5."},
+		{"nova_scoring_job", []novafake.JobSpec{{ApplicationID: "app-003", ID: "sj-completed-003", Score: 5}}, "The candidate scored below 7."},
+	} {
+		t.Run(c.example, func(t *testing.T) {
+			t.Parallel()
+			src, err := os.ReadFile(filepath.Join("..", "..", "examples", "ephemeral-resources", c.example, "ephemeral-resource.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, url := fakeNova(t)
+			seed(t, s, novafake.BatchSpec{ID: "batch-completed", Jobs: c.jobs})
+			args := []string{"plan", "-input=false"}
+			if strings.Contains(string(src), `variable "batch_id"`) {
+				args = append(args, "-var=batch_id=batch-completed")
+			}
+			out, err := newCLIWorkspace(t, providerConfig(url)+string(src)).run(args...)
+			if err == nil {
+				t.Fatalf("the gate did not stop the plan:\n%s", out)
+			}
+			if flat := strings.Join(strings.Fields(string(out)), " "); !strings.Contains(flat, c.want) {
+				t.Errorf("the output lacks %q:\n%s", c.want, out)
+			}
+		})
+	}
+}
+
+// The shipped gate on the aggregate record, run as written against the
+// demo seed: it opens on a completed batch scored 7 or more against the
+// current criteria, and stops with its own message on a stale, a failed, a
+// too small and a pending batch.
+func TestCLISummaryGateExample(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", "nova_scoring_batch_summary", "data-source.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join("..", "..", "examples", "demo", "seed.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := novafake.DecodeSeed(f)
+	_ = f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		batch, want string
+	}{
+		{"batch-shortlist", ""},
+		{"batch-stale", "Scoring batch batch-stale was scored against criteria cv-2025-11, but the job's current criteria are cv-2026-02: re-score before promoting."},
+		{"batch-failed", "Scoring batch batch-failed is failed: 1 of 3 jobs failed"},
+		{"batch-completed", "Scoring batch batch-completed: the lowest score band starts at a value not published (fewer than 5 applications in it); every candidate needs 7."},
+		{"batch-pending", "Scoring batch batch-pending is pending: 0 of 5 jobs failed"},
+	} {
+		t.Run(tc.batch, func(t *testing.T) {
+			t.Parallel()
+			s, url := fakeNova(t)
+			if err := s.Load(demo); err != nil {
+				t.Fatal(err)
+			}
+			config := strings.ReplaceAll(string(src), `"batch-shortlist"`, `"`+tc.batch+`"`)
+			if tc.batch == "batch-pending" {
+				var jobs []novafake.JobSpec
+				for _, app := range []string{"app-501", "app-502", "app-503", "app-504", "app-505"} {
+					jobs = append(jobs, novafake.JobSpec{ApplicationID: app, Score: 9, CriteriaVersionID: "cv-2026-02", AfterPolls: 1_000_000})
+				}
+				seed(t, s, novafake.BatchSpec{ID: tc.batch, Jobs: jobs})
+				// Read once: a wait on a batch that never finishes would only time out.
+				config = strings.ReplaceAll(config, "wait_for_completion = true", "wait_for_completion = false")
+			}
+			out, err := newCLIWorkspace(t, providerConfig(url)+config).run("plan", "-input=false")
+			if tc.want == "" {
+				if err != nil || !strings.Contains(string(out), `score_min    = 7`) {
+					t.Fatalf("the gate should open:\n%s", out)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("the gate did not stop the plan:\n%s", out)
+			}
+			if !wrappedText(tc.want).Match(out) {
+				t.Fatalf("the example's message %q is not in the output:\n%s", tc.want, out)
 			}
 		})
 	}

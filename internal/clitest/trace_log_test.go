@@ -1,9 +1,7 @@
-package provider
+package clitest
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,34 +86,4 @@ output "private_score" { value = data.nova_scoring_batch.private.scores["app-002
 	if !strings.Contains(string(out), `status = "completed"`) || !strings.Contains(string(out), `private_score = 6`) {
 		t.Errorf("apply output:\n%s", out)
 	}
-}
-
-// terraformBinary finds the CLI the acceptance tests use.
-func terraformBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no terraform binary: `make test` provides one")
-	}
-	return p
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// logHoldsJSON reports whether a Terraform log holds a fragment of a logged
-// JSON body. Terraform 1.5.7 writes a field's value as it is; later CLIs
-// quote it, escaping each '"' as '\"'.
-func logHoldsJSON(logs []byte, fragment string) bool {
-	return bytes.Contains(logs, []byte(fragment)) || bytes.Contains(logs, []byte(strings.ReplaceAll(fragment, `"`, `\"`)))
 }

@@ -1,4 +1,4 @@
-package provider
+package clitest
 
 import (
 	"bufio"
@@ -582,13 +582,4 @@ func TestParseSnippetMark(t *testing.T) {
 			t.Errorf("parseMark(%q) = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
-}
-
-// wrappedText matches s in Terraform's output, which wraps long lines.
-func wrappedText(s string) *regexp.Regexp {
-	words := strings.Fields(s)
-	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
-	}
-	return regexp.MustCompile(strings.Join(words, `\s+`))
 }
