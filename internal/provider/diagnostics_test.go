@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,46 @@ func TestGateFailedDiagnosticCountsByCode(t *testing.T) {
 	}
 	if strings.Contains(detail, "app-") || strings.Contains(detail, "sj-") || strings.Contains(detail, "CODE_09") || len(detail) > 1000 {
 		t.Errorf("names a candidate or grows with the batch:\n%s", detail)
+	}
+}
+
+// The full records show each warning with its subject; the reads that name
+// no candidate show it without, identical texts once with a count.
+func TestWarningTexts(t *testing.T) {
+	ws := []nova.Warning{
+		{Subject: `scoring job "sj-1"`, Text: "the API sent the unknown status \"running\""},
+		{Subject: `scoring job "sj-2"`, Text: "the API sent the unknown status \"running\""},
+		{Subject: `scoring job "sj-3"`, Text: "score is a string, not a number"},
+		{Subject: `applications "app-1"`, Text: "listed more than once"},
+		{Text: "the batch counters cannot be true"},
+	}
+	full := warningTexts(ws, false)
+	if len(full) != 5 || full[0] != `scoring job "sj-1": the API sent the unknown status "running"` {
+		t.Errorf("full: %q", full)
+	}
+	anonymous := warningTexts(ws, true)
+	want := []string{
+		`2 scoring jobs: the API sent the unknown status "running"`,
+		"a scoring job: score is a string, not a number",
+		"applications: listed more than once",
+		"the batch counters cannot be true",
+	}
+	if !slices.Equal(anonymous, want) {
+		t.Errorf("anonymous:\n%q\nwant\n%q", anonymous, want)
+	}
+}
+
+// A redirect names where it pointed and what to check; the provider never
+// follows it.
+func TestRedirectDiagnosticNamesLocation(t *testing.T) {
+	d := apiErrorDiagnostic(target{kind: "scoring batch", description: `scoring batch "b1" of job "job-123"`, tenant: "acme-corp", environment: "sandbox"},
+		&nova.APIError{StatusCode: 301, Location: "https://login.example.com/sso", Message: "the response had no body"})
+	for _, want := range []string{"Redirected to: https://login.example.com/sso", "HTTP status: 301", "base_url", "NOVA_BASE_URL"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+	if d.Summary() != "Nova's address answered with a redirect" {
+		t.Errorf("summary = %q", d.Summary())
 	}
 }

@@ -22,13 +22,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/dweet/terraform-provider-nova/internal/acctest"
 	"github.com/dweet/terraform-provider-nova/internal/nova"
 )
 
 // Ephemeral results never reach state, so these tests hand them to the
 // testing framework's echo provider, whose resource stores what its
 // provider block was given. Conditions on ephemeral resources are tested at
-// the CLI level instead (ephemeral_cli_test.go): Terraform before 1.15
+// the CLI level instead (internal/clitest/privacy_ephemeral_test.go): Terraform before 1.15
 // panics in `show -json`, which the framework runs after every apply, when
 // an ephemeral resource has conditions and the plan succeeds.
 
@@ -50,15 +51,15 @@ func isOpenTofu() bool { return strings.Contains(os.Getenv("TF_ACC_PROVIDER_HOST
 // ephemeralUnsupported says why a CLI of the given core version cannot run
 // ephemeral resources, or "" when it can.
 func ephemeralUnsupported(v string, openTofu bool) string {
-	name, minimum := cliTerraform, ephemeralMinTerraform
+	name, minimum := acctest.Terraform, ephemeralMinTerraform
 	if openTofu {
-		name, minimum = cliOpenTofu, ephemeralMinOpenTofu
+		name, minimum = acctest.OpenTofu, ephemeralMinOpenTofu
 	}
 	parsed, err := version.NewVersion(v)
 	if err != nil {
 		return fmt.Sprintf("cannot tell the %s version from %q: %v", name, v, err)
 	}
-	return skipReason(cliRelease{name: name, version: parsed}, name, minimum, "support for ephemeral resources")
+	return acctest.SkipReason(acctest.CLI{Name: name, Version: parsed}, name, minimum, "support for ephemeral resources")
 }
 
 // The first releases with ephemeral resources.

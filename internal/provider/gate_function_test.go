@@ -4,9 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dweet/terraform-provider-nova/internal/novafake"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // callGate calls provider::nova::gate through the provider's protocol
@@ -104,4 +109,41 @@ func TestGateFunctionRefusesNull(t *testing.T) {
 			t.Errorf("parameter %s allows null (%v) or unknown (%v) values", p.Name, p.AllowNullValue, p.AllowUnknownValues)
 		}
 	}
+}
+
+// The function as an acceptance test sees it: the object it returns, for a
+// batch that passes and one that does not.
+func TestAccGateFunction(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	good := seed(t, s, novafake.BatchSpec{ID: "b-good", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}}})
+	bad := seed(t, s, novafake.BatchSpec{ID: "b-bad", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Fail: true, ErrorCode: "TIMEOUT"}}})
+	config := func(id string) string {
+		return batchConfig(url, id) + `
+output "gate" {
+  value = provider::nova::gate(data.nova_scoring_batch.test, { min_score = 7 })
+}
+`
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				Config: config(good),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("gate", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"passed": knownvalue.Bool(true), "reasons": knownvalue.ListExact([]knownvalue.Check{}),
+				}))},
+			},
+			{
+				Config: config(bad),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("gate", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"passed": knownvalue.Bool(false),
+					"reasons": knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("Scoring batch b-bad has 1 failed job, more than the 0 allowed (by error code: TIMEOUT: 1)."),
+					}),
+				}))},
+			},
+		},
+	})
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/dweet/terraform-provider-nova/internal/acctest"
 	"github.com/dweet/terraform-provider-nova/internal/novafake"
 )
 
@@ -23,52 +23,27 @@ import (
 // TF_ACC_PROVIDER_HOST/TF_ACC_PROVIDER_NAMESPACE, which lets the same suite
 // run under OpenTofu.
 
+// The key, tenant, fake and hand-written answers the acceptance tests share
+// with internal/clitest.
 const (
-	testKey    = "sk_test_acceptance_0123456789"
-	testTenant = "acme-corp"
-	testJob    = "job-123"
+	testKey    = acctest.Key
+	testTenant = acctest.Tenant
+	testJob    = acctest.Job
+)
+
+type obj = acctest.Obj
+
+var (
+	fakeNova       = acctest.FakeNova
+	seed           = acctest.Seed
+	providerConfig = acctest.ProviderConfig
+	repeatFault    = acctest.RepeatFault
+	serveBody      = acctest.ServeBody
+	batchBody      = acctest.BatchBody
 )
 
 var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
 	"nova": providerserver.NewProtocol6WithError(New("test")()),
-}
-
-// fakeNova starts novafake on loopback for one test.
-func fakeNova(t *testing.T, opts ...novafake.Option) (*novafake.Server, string) {
-	t.Helper()
-	s := novafake.New(opts...)
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
-	return s, ts.URL
-}
-
-// seed adds a batch to the sandbox tenant acme-corp under job-123 unless the
-// spec says otherwise.
-func seed(t *testing.T, s *novafake.Server, spec novafake.BatchSpec) string {
-	t.Helper()
-	if spec.Tenant == "" {
-		spec.Tenant = testTenant
-	}
-	if spec.JobID == "" {
-		spec.JobID = testJob
-	}
-	id, err := s.AddBatch(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-// providerConfig configures the provider in HCL against the fake.
-func providerConfig(baseURL string, extra ...string) string {
-	return fmt.Sprintf(`
-provider "nova" {
-  api_key   = %q
-  tenant_id = %q
-  base_url  = %q
-  %s
-}
-`, testKey, testTenant, baseURL, strings.Join(extra, "\n  "))
 }
 
 // batchConfig is a provider block plus one nova_scoring_batch "test".

@@ -679,3 +679,168 @@ func docType(a schema.Attribute) string {
 	}
 	return fmt.Sprintf("%T", a)
 }
+
+// The newest docs' sample has no status, and a batch being set up has zero
+// counters: with a job still running, the batch is pending, not completed,
+// and a postcondition on "completed" does not open. With nothing at all to
+// go on (no status, no counters, no jobs) it is pending too, with a
+// warning: the step that fails if the rule's no-evidence branch is made
+// optimistic (the running job alone keeps the first steps pending).
+func TestAccScoringBatchWithoutStatusOrCountersIsPending(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 8},
+		{ApplicationID: "app-002", AfterPolls: 1_000_000},
+	}})
+	repeatFault(s, novafake.FaultNoStatusZeroCounters, 100)
+	nothing := serveBody(t, 200, batchBody(obj{}))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: batchConfig(url, id),
+			ConfigStateChecks: []statecheck.StateCheck{
+				batchAttr("status", knownvalue.StringExact("pending")),
+				batchAttr("finished", knownvalue.Bool(false)),
+				batchAttr("api_status", knownvalue.Null()),
+			},
+		}, {
+			Config: batchConfig(url, id, `lifecycle {
+    postcondition {
+      condition     = self.status == "completed"
+      error_message = "Gate closed: batch is ${self.status}."
+    }
+  }`),
+			ExpectError: regexp.MustCompile(`Gate closed: batch is pending\.`),
+		}, {
+			Config:      batchConfig(url, id, "wait_for_completion = true", `poll_interval = "1s"`, `timeouts = { read = "2s" }`),
+			ExpectError: regexp.MustCompile(`Timed out waiting for scoring batch`),
+		}, {
+			Config: batchConfig(nothing, "b1", `lifecycle {
+    postcondition {
+      condition     = !self.finished && self.status == "pending"
+      error_message = "Gate open on no evidence: batch is ${self.status}."
+    }
+  }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				batchAttr("status", knownvalue.StringExact("pending")),
+				batchAttr("total_jobs", knownvalue.Int64Exact(0)),
+			},
+		}},
+	})
+}
+
+func TestAccScoringBatchReadTimeoutMustBePositive(t *testing.T) {
+	t.Parallel()
+	_, url := fakeNova(t)
+	for _, bad := range []string{"0s", "-5m", "500ms"} {
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6,
+			Steps: []resource.TestStep{{
+				Config:      batchConfig(url, "b1", "wait_for_completion = true", `timeouts = { read = "`+bad+`" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Duration too short(?s:.*)must\s+be\s+at\s+least\s+1s`),
+			}},
+		})
+	}
+}
+
+// The gating patterns the docs teach, each proved against the fake: they
+// are the reason people use this data source.
+
+const postcondition = `
+  wait_for_completion = true
+  poll_interval       = "1s"
+  lifecycle {
+    postcondition {
+      condition     = self.status == "completed" && self.failed_jobs == 0
+      error_message = "Batch ${self.id}: ${self.failed_jobs} of ${self.total_jobs} jobs failed."
+    }
+  }`
+
+func TestAccGatePostconditionFailsOnFailedBatch(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{ID: "batch-bad", Jobs: []novafake.JobSpec{
+		{ApplicationID: "app-001", Score: 8},
+		{ApplicationID: "app-002", Fail: true, AfterPolls: 2},
+	}})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config:      batchConfig(url, id, postcondition),
+			ExpectError: regexp.MustCompile(`Batch batch-bad: 1 of 2 jobs failed\.`),
+		}},
+	})
+}
+
+func TestAccGatePostconditionPassesOnCompletedBatch(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8, AfterPolls: 2}}})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config:            batchConfig(url, id, postcondition),
+			ConfigStateChecks: []statecheck.StateCheck{batchAttr("status", knownvalue.StringExact("completed"))},
+		}},
+	})
+}
+
+func TestAccGatePreconditionOnScores(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	good := seed(t, s, novafake.BatchSpec{ID: "good", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 7}}})
+	weak := seed(t, s, novafake.BatchSpec{ID: "weak", Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Score: 8}, {ApplicationID: "app-002", Score: 3}}})
+	gate := `
+resource "terraform_data" "promote" {
+  input = keys(data.nova_scoring_batch.test.scores)
+  lifecycle {
+    precondition {
+      condition     = alltrue([for s in values(data.nova_scoring_batch.test.scores) : s >= 5])
+      error_message = "Some candidates scored below 5: ${jsonencode(data.nova_scoring_batch.test.scores)}."
+    }
+  }
+}`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				Config: batchConfig(url, good) + gate,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("terraform_data.promote", tfjsonpath.New("output"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("app-001"), knownvalue.StringExact("app-002")})),
+				},
+			},
+			{
+				Config:      batchConfig(url, weak) + gate,
+				ExpectError: regexp.MustCompile(`Some candidates scored below 5: \{"app-001":8,"app-002":3\}\.`),
+			},
+		},
+	})
+}
+
+// A check block reports a failed batch as a warning; the run goes on.
+func TestAccGateCheckBlockWarnsOnly(t *testing.T) {
+	t.Parallel()
+	s, url := fakeNova(t)
+	id := seed(t, s, novafake.BatchSpec{Jobs: []novafake.JobSpec{{ApplicationID: "app-001", Fail: true}}})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: batchConfig(url, id) + `
+check "scoring" {
+  assert {
+    condition     = data.nova_scoring_batch.test.failed_jobs == 0
+    error_message = "Scoring batch has failed jobs."
+  }
+}
+resource "terraform_data" "after" {
+  input = data.nova_scoring_batch.test.status
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("terraform_data.after", tfjsonpath.New("output"), knownvalue.StringExact("failed")),
+			},
+		}},
+	})
+}

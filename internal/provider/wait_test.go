@@ -191,3 +191,29 @@ func TestIsTransient(t *testing.T) {
 		}
 	}
 }
+
+// The deadline of a read ends a wait with the deadline as the cause, the
+// last state seen, and the last transient error; nothing sleeps past it.
+func TestWaitTimeoutReportsLastState(t *testing.T) {
+	start := time.Now()
+	deadline := start.Add(300 * time.Millisecond)
+	ctx, cancel := context.WithDeadline(t.Context(), deadline)
+	defer cancel()
+	clock := &fakeClock{now: start, deadline: deadline}
+	read, calls := script(step{status: nova.StatusPending}, step{err: transientErr}, step{status: nova.StatusPending})
+	got, err := wait(ctx, clock.poller(120*time.Millisecond), read, finished)
+	var we *waitError
+	if !errors.As(err, &we) || !errors.Is(we.Cause, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a wait error caused by the deadline", err)
+	}
+	if got != nova.StatusPending || we.Polls != int(calls.Load()) || we.Successes != 2 || !errors.Is(we.LastError, transientErr) {
+		t.Fatalf("got %v, %#v after %d reads", got, we, calls.Load())
+	}
+	var total time.Duration
+	for _, d := range clock.slept {
+		total += d
+	}
+	if total > 300*time.Millisecond {
+		t.Fatalf("slept %v in all, past the 300ms deadline", clock.slept)
+	}
+}
