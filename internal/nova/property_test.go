@@ -542,7 +542,7 @@ func randomAnswer(r *rand.Rand) []byte {
 	return mustJSON(a)
 }
 
-// strictChecklist is what the API docs (nova-api.md §5.2, §5.4, §6.1) say
+// strictChecklist is what the API docs (CONTRACT.md: Batches, Statuses, Scoring jobs) say
 // a batch that finished with every job scored looks like, as a plain list;
 // it returns the first item the answer breaks, or "". It is written apart
 // from the rule on purpose: its own reading of the JSON, its own spellings,

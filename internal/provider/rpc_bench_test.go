@@ -30,7 +30,7 @@ import (
 // everything but process start-up and gRPC. Each iteration configures a new
 // client, as each plan does, so the client's pacing never delays it.
 //
-// Every representation of the job list that issue 12 weighed runs side by
+// Every representation of the job list that BENCHMARKS.md (Large batches) weighs runs side by
 // side with the floor (a plain json.Unmarshal of the very body novafake
 // serves), so that the ratios come from one run on a shared machine. They
 // differ only in the schema: the state sent to Terraform is the same value
@@ -242,8 +242,8 @@ type schemaVariant struct {
 	computed func() map[string]schema.Attribute
 }
 
-// schemaVariants are the representations of scoring_jobs measured for
-// issue 12, built from the one job schema (scoringJobAttributes).
+// schemaVariants are the representations of scoring_jobs that BENCHMARKS.md
+// (Large batches) measures, built from the one job schema (scoringJobAttributes).
 func schemaVariants() []schemaVariant {
 	with := func(jobs schema.Attribute) func() map[string]schema.Attribute {
 		return func() map[string]schema.Attribute {

@@ -510,7 +510,7 @@ func TestBatchMapping(t *testing.T) {
 	}
 }
 
-// The representation chosen for issue 12 sends Terraform exactly the state
+// The representation chosen in BENCHMARKS.md (Large batches) sends Terraform exactly the state
 // that the nested attributes sent: the same type, and the same value (the
 // msgpack bytes differ only in the order of the scores map, which tftypes
 // encodes in Go's map order).
