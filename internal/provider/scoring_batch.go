@@ -46,7 +46,15 @@ func (ids batchIDs) subject() string {
 // batchNotFound is what to check after a 404 for a batch.
 const batchNotFound = "Check job_id, scoring_batch_id and tenant_id: batches are scoped per tenant and per environment (sandbox and production keys see different data)."
 
-func fetchBatch(ctx context.Context, c *nova.Client, ids batchIDs, tenant string) (*nova.BatchResult, error) {
+// batchSelector is the arguments of any type that reads a batch: they embed
+// batchIDs, beside whatever else is the type's own.
+type batchSelector interface{ ids() batchIDs }
+
+func (ids batchIDs) ids() batchIDs { return ids }
+
+// fetchBatch is the fetch of every type that reads a batch.
+func fetchBatch[A batchSelector](ctx context.Context, c *nova.Client, a A, tenant string) (*nova.BatchResult, error) {
+	ids := a.ids()
 	return c.GetScoringBatch(ctx, ids.jobID, ids.batchID, tenant)
 }
 

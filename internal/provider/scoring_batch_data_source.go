@@ -44,12 +44,10 @@ func scoringBatchSpec() readSpec[scoringBatchArgs, *nova.BatchResult] {
 			a := scoringBatchArgs{batchIDs: readBatchIDs(r), includeAssessments: readIncludeAssessments(r)}
 			return a, r.diags
 		},
-		subject: func(a scoringBatchArgs) string { return a.subject() },
-		fetch: func(ctx context.Context, c *nova.Client, a scoringBatchArgs, tenant string) (*nova.BatchResult, error) {
-			return fetchBatch(ctx, c, a.batchIDs, tenant)
-		},
-		result: batchResult,
-		state:  scoringBatchValues,
+		subject: scoringBatchArgs.subject,
+		fetch:   fetchBatch[scoringBatchArgs],
+		result:  batchResult,
+		state:   scoringBatchValues,
 	}
 }
 

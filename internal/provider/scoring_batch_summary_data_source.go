@@ -58,12 +58,10 @@ func newScoringBatchSummaryDataSource() datasource.DataSource {
 			}
 			return a, r.diags
 		},
-		subject: func(a scoringBatchSummaryArgs) string { return a.subject() },
-		fetch: func(ctx context.Context, c *nova.Client, a scoringBatchSummaryArgs, tenant string) (*nova.BatchResult, error) {
-			return fetchBatch(ctx, c, a.batchIDs, tenant)
-		},
-		result: batchResult,
-		state:  scoringBatchSummaryValues,
+		subject: scoringBatchSummaryArgs.subject,
+		fetch:   fetchBatch[scoringBatchSummaryArgs],
+		result:  batchResult,
+		state:   scoringBatchSummaryValues,
 	})
 }
 
