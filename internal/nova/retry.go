@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -55,16 +56,18 @@ const DefaultRateLimitWait = 20 * time.Minute
 // at most this.
 const MaxRetryAfter = 30 * time.Second
 
-// retryableStatus is the SDK's default set of retryable statuses
-// (CONTRACT.md, Retries). An error body's own "retryable" flag overrides it
-// (ParseError).
+// RetriedServerErrors are the server errors the client retries, counted
+// against Config.MaxRetries; with 429, which is waited out instead, they are
+// the SDK's default set of retryable statuses (CONTRACT.md, Retries).
+// A function, not a variable, so that no caller can change the policy.
+func RetriedServerErrors() []int {
+	return []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+}
+
+// retryableStatus says whether an answer's status is worth another attempt.
+// An error body's own "retryable" flag overrides it (ParseError).
 func retryableStatus(code int) bool {
-	switch code {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+	return code == http.StatusTooManyRequests || slices.Contains(RetriedServerErrors(), code)
 }
 
 // parseRetryAfter reads Retry-After as delay-seconds or as an HTTP date

@@ -104,3 +104,14 @@ func TestSleepOrWakeReturnsOnWake(t *testing.T) {
 		t.Errorf("sleepOrWake with wake closed = %v, want nil", err)
 	}
 }
+
+// The SDK's retryable set (CONTRACT.md, Retries) and nothing else: a 501 or
+// a 4xx other than 429 cannot be fixed by asking again.
+func TestRetryableStatus(t *testing.T) {
+	for code := 100; code < 600; code++ {
+		want := code == 429 || code == 500 || code == 502 || code == 503 || code == 504
+		if got := retryableStatus(code); got != want {
+			t.Errorf("retryableStatus(%d) = %v, want %v", code, got, want)
+		}
+	}
+}

@@ -79,10 +79,10 @@ func (p *novaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error (`500`, `502`, `503`, `504`), a refused or reset connection, or a per-attempt timeout. "+
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a server error (%s), a refused or reset connection, or a per-attempt timeout. "+
 					"Backoff is exponential with jitter from %g s to %g s and honours `Retry-After` (at most %s per wait). "+
 					"`429` (rate limited) answers are not counted here: they are waited out until the read's deadline (`timeouts.read`, default 20m), see *Rate limits and concurrent runs*. "+
-					"Errors that repeating cannot fix (other `4xx`, an untrusted certificate) fail at once. Default %d; `0` disables retries.", nova.DefaultRetryWaitMin.Seconds(), nova.DefaultRetryWaitMax.Seconds(), nova.MaxRetryAfter, nova.DefaultMaxRetries),
+					"Errors that repeating cannot fix (other `4xx`, an untrusted certificate) fail at once. Default %d; `0` disables retries.", codeList(nova.RetriedServerErrors()), nova.DefaultRetryWaitMin.Seconds(), nova.DefaultRetryWaitMax.Seconds(), nova.MaxRetryAfter, nova.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
@@ -231,4 +231,13 @@ func (p *novaProvider) EphemeralResources(context.Context) []func() ephemeral.Ep
 // Functions are the provider-defined functions: the gate.
 func (p *novaProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{newGateFunction}
+}
+
+// codeList writes HTTP status codes as the docs do: `500`, `502`.
+func codeList(codes []int) string {
+	quoted := make([]string, len(codes))
+	for i, c := range codes {
+		quoted[i] = fmt.Sprintf("`%d`", c)
+	}
+	return strings.Join(quoted, ", ")
 }
