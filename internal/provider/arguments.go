@@ -105,11 +105,15 @@ func waitArguments(defaultInterval time.Duration) map[string]schema.Attribute {
 	}
 }
 
-// waitingWarnings warns about waiting settings that do nothing because the
-// read will not wait: a user who set them most likely meant to. kind is
-// what the warnings call the object.
-func waitingWarnings(ctx context.Context, config tfsdk.Config, kind string) diag.Diagnostics {
+// configWarnings warns about waiting settings that do nothing because the
+// read will not wait: a user who set them most likely meant to. A type that
+// cannot wait has no such settings.
+func (s *readSpec[A, T]) configWarnings(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
+	if s.defaultInterval == 0 {
+		return diags
+	}
+	kind := s.kind
 	var wait types.Bool
 	var pollInterval timetypes.GoDuration
 	var to timeouts.Value

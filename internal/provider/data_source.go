@@ -37,13 +37,8 @@ func (d *dataSource[A, T]) Schema(ctx context.Context, _ datasource.SchemaReques
 	resp.Schema = s
 }
 
-// ValidateConfig warns about waiting settings that do nothing because the
-// data source will not wait.
 func (d *dataSource[A, T]) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	if d.spec.defaultInterval == 0 {
-		return
-	}
-	resp.Diagnostics.Append(waitingWarnings(ctx, req.Config, d.spec.kind)...)
+	resp.Diagnostics.Append(d.spec.configWarnings(ctx, req.Config)...)
 }
 
 func (d *dataSource[A, T]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -76,9 +71,10 @@ func (s *readSpec[A, T]) schema(ctx context.Context) (schema.Schema, diag.Diagno
 	return schema.Schema{MarkdownDescription: s.description, Attributes: attrs}, diags
 }
 
-// withAttributes adds attributes to a schema's map. A name defined twice is
-// an error: one of the two definitions would be lost.
-func withAttributes(into, more map[string]schema.Attribute) error {
+// withAttributes adds attributes to a schema's map, of a data source or an
+// ephemeral resource. A name defined twice is an error: one of the two
+// definitions would be lost.
+func withAttributes[Attr any](into, more map[string]Attr) error {
 	var dups []string
 	for name, a := range more {
 		if _, dup := into[name]; dup {

@@ -82,20 +82,13 @@ func (e *ephemeralResource[A, T]) gateAttributes(attrs map[string]schema.Attribu
 				"Here every candidate's exact score is checked without being kept anywhere.",
 		}
 	}
-	for name, a := range gate {
-		if _, dup := attrs[name]; dup {
-			return fmt.Errorf("attribute %s defined twice", name)
-		}
-		attrs[name] = a
-	}
-	return nil
+	return withAttributes(attrs, gate)
 }
 
-// ValidateConfig gives the data source's warnings about the configuration.
+// ValidateConfig gives the data source's warnings about the configuration,
+// and the errors of its gate policy.
 func (e *ephemeralResource[A, T]) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
-	if e.spec.defaultInterval > 0 {
-		resp.Diagnostics.Append(waitingWarnings(ctx, req.Config, e.spec.kind)...)
-	}
+	resp.Diagnostics.Append(e.spec.configWarnings(ctx, req.Config)...)
 	if !e.policy {
 		return
 	}
