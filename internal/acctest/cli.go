@@ -13,6 +13,13 @@ const (
 	OpenTofu  = "OpenTofu"
 )
 
+// The first releases with ephemeral resources, for the tests that skip
+// below them.
+const (
+	EphemeralMinTerraform = "1.10.0"
+	EphemeralMinOpenTofu  = "1.11.0"
+)
+
 // CLI identifies the CLI the tests drive: product and version.
 type CLI struct {
 	Name    string // Terraform or OpenTofu

@@ -213,18 +213,12 @@ func skipWithoutFunctions(t *testing.T) {
 	skipBelowOpenTofu(t, functionsMinOpenTofu, "provider-defined functions")
 }
 
-// The first releases with ephemeral resources.
-const (
-	ephemeralMinTerraform = "1.10.0"
-	ephemeralMinOpenTofu  = "1.11.0"
-)
-
 // skipWithoutEphemeral skips on CLIs without ephemeral resources, naming
 // the version needed.
 func skipWithoutEphemeral(t *testing.T) {
 	t.Helper()
-	skipBelowTerraform(t, ephemeralMinTerraform, "support for ephemeral resources")
-	skipBelowOpenTofu(t, ephemeralMinOpenTofu, "support for ephemeral resources")
+	skipBelowTerraform(t, acctest.EphemeralMinTerraform, "support for ephemeral resources")
+	skipBelowOpenTofu(t, acctest.EphemeralMinOpenTofu, "support for ephemeral resources")
 }
 
 // wrappedText matches s in Terraform's output, which wraps long lines.

@@ -51,9 +51,9 @@ func isOpenTofu() bool { return strings.Contains(os.Getenv("TF_ACC_PROVIDER_HOST
 // ephemeralUnsupported says why a CLI of the given core version cannot run
 // ephemeral resources, or "" when it can.
 func ephemeralUnsupported(v string, openTofu bool) string {
-	name, minimum := acctest.Terraform, ephemeralMinTerraform
+	name, minimum := acctest.Terraform, acctest.EphemeralMinTerraform
 	if openTofu {
-		name, minimum = acctest.OpenTofu, ephemeralMinOpenTofu
+		name, minimum = acctest.OpenTofu, acctest.EphemeralMinOpenTofu
 	}
 	parsed, err := version.NewVersion(v)
 	if err != nil {
@@ -61,12 +61,6 @@ func ephemeralUnsupported(v string, openTofu bool) string {
 	}
 	return acctest.SkipReason(acctest.CLI{Name: name, Version: parsed}, name, minimum, "support for ephemeral resources")
 }
-
-// The first releases with ephemeral resources.
-const (
-	ephemeralMinTerraform = "1.10.0"
-	ephemeralMinOpenTofu  = "1.11.0"
-)
 
 var protoV6WithEcho = map[string]func() (tfprotov6.ProviderServer, error){
 	"nova": protoV6["nova"],
